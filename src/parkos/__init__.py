@@ -1,0 +1,1 @@
+"""ParkOS: the open-source operating platform of a science and software park."""

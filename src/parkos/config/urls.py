@@ -1,0 +1,29 @@
+from importlib import import_module
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from parkos.config.api import api
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="parks:home", permanent=False), name="home"),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("accounts/", include("parkos.accounts.urls")),
+    path("", include("parkos.parks.urls")),
+]
+
+for app_label in ("approvals", "relief", "filings", "marketplace", "property", "iot", "crowd"):
+    try:
+        import_module(f"parkos.{app_label}.urls")
+    except ModuleNotFoundError as missing:
+        if missing.name != f"parkos.{app_label}.urls":
+            raise
+        continue
+    urlpatterns.append(path(f"{app_label}/", include(f"parkos.{app_label}.urls")))
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,238 @@
+"""The park network's JSON door: HTTP in, services and selectors, HTTP out."""
+
+from uuid import UUID
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import File, Form, Query, Router, Schema, UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from parkos.core.errors import ValidationFailed
+from parkos.parks import imports, selectors, services
+from parkos.parks.models import Industry, Park, Zone
+from parkos.parks.schemas import (
+    BuildingIn,
+    BuildingOut,
+    BuildingPatch,
+    EnterpriseIn,
+    EnterpriseOut,
+    EnterprisePatch,
+    ImportOut,
+    LeaseIn,
+    LeaseOut,
+    LeasePatch,
+    ParkIn,
+    ParkOut,
+    ParkPatch,
+    UnitIn,
+    UnitOut,
+    UnitPatch,
+)
+
+router = Router(tags=["park network"])
+
+
+def _existing(getter, field: str, **lookup):
+    """Resolve a referenced id in a request body; an unknown one is a field error, not a 404."""
+    try:
+        return getter(**lookup)
+    except Http404 as missing:
+        raise ValidationFailed.for_field(
+            field, _("Unknown %(field)s.") % {"field": field}
+        ) from missing
+
+
+def _filter_park(request, park: UUID | None) -> UUID | None:
+    if park is not None and not Park.objects.filter(pk=park).exists():
+        raise ValidationFailed.for_field("park", _("Unknown park."))
+    return park
+
+
+@router.get("/parks", response=list[ParkOut])
+@paginate(LimitOffsetPagination)
+def park_list(request):
+    return selectors.park_list(actor=request.user)
+
+
+@router.get("/parks/{park_id}", response=ParkOut)
+def park_detail(request, park_id: UUID):
+    return selectors.park_get(actor=request.user, park_id=park_id)
+
+
+@router.post("/parks", response={201: ParkOut})
+def park_create(request, payload: ParkIn):
+    data = payload.dict()
+    parent_id = data.pop("parent")
+    parent = (
+        _existing(selectors.park_get, "parent", actor=request.user, park_id=parent_id)
+        if parent_id
+        else None
+    )
+    return 201, services.park_create(actor=request.user, parent=parent, **data)
+
+
+@router.patch("/parks/{park_id}", response=ParkOut)
+def park_update(request, park_id: UUID, payload: ParkPatch):
+    park = selectors.park_get(actor=request.user, park_id=park_id)
+    return services.park_update(actor=request.user, park=park, **payload.dict(exclude_unset=True))
+
+
+@router.get("/buildings", response=list[BuildingOut])
+@paginate(LimitOffsetPagination)
+def building_list(request, park: UUID | None = None):
+    return selectors.building_list(actor=request.user, park_id=_filter_park(request, park))
+
+
+@router.get("/buildings/{building_id}", response=BuildingOut)
+def building_detail(request, building_id: UUID):
+    return selectors.building_get(actor=request.user, building_id=building_id)
+
+
+@router.post("/buildings", response={201: BuildingOut})
+def building_create(request, payload: BuildingIn):
+    data = payload.dict()
+    park = _existing(selectors.park_get, "park", actor=request.user, park_id=data.pop("park"))
+    zone_id = data.pop("zone")
+    zone = None
+    if zone_id:
+        zone = Zone.objects.filter(pk=zone_id).first()
+        if zone is None:
+            raise ValidationFailed.for_field("zone", _("Unknown zone."))
+    return 201, services.building_create(actor=request.user, park=park, zone=zone, **data)
+
+
+@router.patch("/buildings/{building_id}", response=BuildingOut)
+def building_update(request, building_id: UUID, payload: BuildingPatch):
+    building = selectors.building_get(actor=request.user, building_id=building_id)
+    return services.building_update(
+        actor=request.user, building=building, **payload.dict(exclude_unset=True)
+    )
+
+
+@router.get("/units", response=list[UnitOut])
+@paginate(LimitOffsetPagination)
+def unit_list(request, building: UUID | None = None, park: UUID | None = None):
+    return selectors.unit_list(
+        actor=request.user, building_id=building, park_id=_filter_park(request, park)
+    )
+
+
+@router.get("/units/{unit_id}", response=UnitOut)
+def unit_detail(request, unit_id: UUID):
+    return selectors.unit_get(actor=request.user, unit_id=unit_id)
+
+
+@router.post("/units", response={201: UnitOut})
+def unit_create(request, payload: UnitIn):
+    building = _existing(
+        selectors.building_get, "building", actor=request.user, building_id=payload.building
+    )
+    return 201, services.unit_create(
+        actor=request.user,
+        building=building,
+        level=payload.level,
+        number=payload.number,
+        area=payload.area,
+    )
+
+
+@router.patch("/units/{unit_id}", response=UnitOut)
+def unit_update(request, unit_id: UUID, payload: UnitPatch):
+    unit = selectors.unit_get(actor=request.user, unit_id=unit_id)
+    return services.unit_update(actor=request.user, unit=unit, **payload.dict(exclude_unset=True))
+
+
+class EnterpriseFilters(Schema):
+    q: str = ""
+    industry: str = ""
+    park: UUID | None = None
+
+
+@router.get("/enterprises", response=list[EnterpriseOut])
+@paginate(LimitOffsetPagination)
+def enterprise_list(request, filters: Query[EnterpriseFilters]):
+    if filters.industry and filters.industry not in Industry.values:
+        raise ValidationFailed.for_field("industry", _("Unknown industry."))
+    return selectors.enterprise_list(
+        actor=request.user,
+        q=filters.q,
+        industry=filters.industry,
+        park_id=_filter_park(request, filters.park),
+    )
+
+
+@router.get("/enterprises/{enterprise_id}", response=EnterpriseOut)
+def enterprise_detail(request, enterprise_id: UUID):
+    return selectors.enterprise_get(actor=request.user, enterprise_id=enterprise_id)
+
+
+@router.post("/enterprises", response={201: EnterpriseOut})
+def enterprise_create(request, payload: EnterpriseIn):
+    data = payload.dict()
+    data["park"] = _existing(selectors.park_get, "park", actor=request.user, park_id=data["park"])
+    return 201, services.enterprise_create(actor=request.user, **data)
+
+
+@router.patch("/enterprises/{enterprise_id}", response=EnterpriseOut)
+def enterprise_update(request, enterprise_id: UUID, payload: EnterprisePatch):
+    enterprise = selectors.enterprise_get(actor=request.user, enterprise_id=enterprise_id)
+    changes = payload.dict(exclude_unset=True)
+    if changes.get("park"):
+        changes["park"] = _existing(
+            selectors.park_get, "park", actor=request.user, park_id=changes["park"]
+        )
+    return services.enterprise_update(actor=request.user, enterprise=enterprise, **changes)
+
+
+@router.post("/enterprises/import", response={202: ImportOut})
+def enterprise_import(request, park: Form[UUID], file: File[UploadedFile]):
+    target = _existing(selectors.park_get, "park", actor=request.user, park_id=park)
+    content = file.read()
+    job = imports.import_start(
+        actor=request.user, park=target, file_name=file.name or "upload", content=content
+    )
+    return 202, job
+
+
+@router.get("/enterprises/imports/{job_id}", response=ImportOut)
+def enterprise_import_status(request, job_id: UUID):
+    return imports.import_get(actor=request.user, job_id=job_id)
+
+
+class LeaseFilters(Schema):
+    enterprise: UUID | None = None
+
+
+@router.get("/leases", response=list[LeaseOut])
+@paginate(LimitOffsetPagination)
+def lease_list(request, filters: Query[LeaseFilters]):
+    return selectors.lease_list(actor=request.user, enterprise_id=filters.enterprise)
+
+
+@router.get("/leases/{lease_id}", response=LeaseOut)
+def lease_detail(request, lease_id: UUID):
+    return selectors.lease_get(actor=request.user, lease_id=lease_id)
+
+
+@router.post("/leases", response={201: LeaseOut})
+def lease_create(request, payload: LeaseIn):
+    unit = _existing(selectors.unit_get, "unit", actor=request.user, unit_id=payload.unit)
+    enterprise = _existing(
+        selectors.enterprise_get, "enterprise", actor=request.user, enterprise_id=payload.enterprise
+    )
+    return 201, services.lease_create(
+        actor=request.user,
+        unit=unit,
+        enterprise=enterprise,
+        start=payload.start,
+        end=payload.end,
+        monthly_rent=payload.monthly_rent,
+    )
+
+
+@router.patch("/leases/{lease_id}", response=LeaseOut)
+def lease_update(request, lease_id: UUID, payload: LeasePatch):
+    lease = selectors.lease_get(actor=request.user, lease_id=lease_id)
+    return services.lease_update(
+        actor=request.user, lease=lease, **payload.dict(exclude_unset=True)
+    )

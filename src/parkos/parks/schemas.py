@@ -1,0 +1,153 @@
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+from ninja import Field, Schema
+
+
+class ParkOut(Schema):
+    id: UUID
+    code: str
+    name: str
+    name_en: str
+    city: str
+    address: str
+    parent: UUID | None = Field(None, alias="parent_id")
+    latitude: Decimal | None
+    longitude: Decimal | None
+    opened_on: date | None
+
+
+class ParkIn(Schema):
+    code: str = Field(..., min_length=1, max_length=32, pattern=r"^[-a-zA-Z0-9_]+$")
+    name: str = Field(..., min_length=1, max_length=100)
+    name_en: str = ""
+    city: str = Field(..., min_length=1, max_length=50)
+    address: str = ""
+    parent: UUID | None = None
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    opened_on: date | None = None
+
+
+class ParkPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=100)
+    name_en: str | None = None
+    city: str | None = None
+    address: str | None = None
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    opened_on: date | None = None
+
+
+class BuildingOut(Schema):
+    id: UUID
+    park: UUID = Field(..., alias="park_id")
+    zone: UUID | None = Field(None, alias="zone_id")
+    name: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+
+
+class BuildingIn(Schema):
+    park: UUID
+    name: str = Field(..., min_length=1, max_length=100)
+    zone: UUID | None = None
+    floors: int = Field(0, ge=0, le=200)
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+
+
+class BuildingPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=100)
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+
+
+class UnitOut(Schema):
+    id: UUID
+    building: UUID = Field(..., alias="floor.building_id")
+    level: int = Field(..., alias="floor.level")
+    number: str
+    area: Decimal
+
+
+class UnitIn(Schema):
+    building: UUID
+    level: int
+    number: str = Field(..., min_length=1, max_length=20)
+    area: Decimal
+
+
+class UnitPatch(Schema):
+    number: str | None = Field(None, min_length=1, max_length=20)
+    area: Decimal | None = None
+
+
+class EnterpriseOut(Schema):
+    id: UUID
+    name: str
+    name_en: str
+    credit_code: str
+    park: UUID = Field(..., alias="park_id")
+    industry: str
+    size: str
+    headcount: int
+    description: str
+
+
+class EnterpriseIn(Schema):
+    name: str
+    credit_code: str
+    park: UUID
+    industry: str
+    name_en: str = ""
+    size: str = "small"
+    headcount: int = 0
+    description: str = ""
+
+
+class EnterprisePatch(Schema):
+    name: str | None = None
+    name_en: str | None = None
+    credit_code: str | None = None
+    park: UUID | None = None
+    industry: str | None = None
+    size: str | None = None
+    headcount: int | None = None
+    description: str | None = None
+
+
+class LeaseOut(Schema):
+    id: UUID
+    unit: UUID = Field(..., alias="unit_id")
+    enterprise: UUID = Field(..., alias="enterprise_id")
+    start: date
+    end: date
+    monthly_rent: Decimal
+
+
+class LeaseIn(Schema):
+    unit: UUID
+    enterprise: UUID
+    start: date
+    end: date
+    monthly_rent: Decimal
+
+
+class LeasePatch(Schema):
+    start: date | None = None
+    end: date | None = None
+    monthly_rent: Decimal | None = None
+
+
+class ImportOut(Schema):
+    id: UUID
+    file_name: str
+    status: str
+    total_rows: int
+    processed_rows: int
+    created_count: int
+    updated_count: int
+    rejected: list[dict]
+    error: str

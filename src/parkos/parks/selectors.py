@@ -1,0 +1,139 @@
+"""Reads of the park network, each scoped to the acting user (see permissions.py)."""
+
+from decimal import Decimal
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from parkos.parks import permissions
+from parkos.parks.models import Building, Enterprise, Lease, Park, ParkKPI, Unit, Zone
+
+
+def park_list(*, actor) -> QuerySet[Park]:
+    return Park.objects.select_related("parent").order_by("parent_id", "code")
+
+
+def park_get(*, actor, park_id) -> Park:
+    return _get_or_404(park_list(actor=actor), park_id)
+
+
+def park_overview(*, actor, park: Park) -> dict:
+    """KPI tiles and chart series for one park, with its branches' totals."""
+    kpis = list(ParkKPI.objects.filter(park=park).order_by("year"))
+    latest = kpis[-1] if kpis else None
+    network_ids = [park.id, *park.branches.values_list("id", flat=True)]
+    by_industry = (
+        Enterprise.objects.filter(park_id__in=network_ids)
+        .values("industry")
+        .annotate(count=Count("id"))
+        .order_by("-count")
+    )
+    today = timezone.localdate()
+    occupied = (
+        Lease.objects.filter(unit__floor__building__park=park, start__lte=today, end__gte=today)
+        .values("unit_id")
+        .distinct()
+        .count()
+    )
+    units = Unit.objects.filter(floor__building__park=park).aggregate(
+        total=Count("id"), area=Sum("area")
+    )
+    branches = list(park.branches.annotate(enterprise_count=Count("enterprises")).order_by("code"))
+    return {
+        "park": park,
+        "latest": latest,
+        "kpis": kpis,
+        "by_industry": list(by_industry),
+        "enterprise_count": Enterprise.objects.filter(park=park).count(),
+        "network_enterprise_count": Enterprise.objects.filter(park_id__in=network_ids).count(),
+        "unit_count": units["total"] or 0,
+        "unit_area": units["area"] or Decimal("0"),
+        "occupied_units": occupied,
+        "branches": branches,
+    }
+
+
+def zone_list(*, actor, park_id: UUID | None = None) -> QuerySet[Zone]:
+    zones = Zone.objects.select_related("park")
+    return zones.filter(park_id=park_id) if park_id else zones
+
+
+def building_list(*, actor, park_id: UUID | None = None) -> QuerySet[Building]:
+    buildings = Building.objects.select_related("park", "zone").order_by("park_id", "name")
+    return buildings.filter(park_id=park_id) if park_id else buildings
+
+
+def building_get(*, actor, building_id) -> Building:
+    return _get_or_404(building_list(actor=actor), building_id)
+
+
+def unit_list(
+    *, actor, building_id: UUID | None = None, park_id: UUID | None = None
+) -> QuerySet[Unit]:
+    units = Unit.objects.select_related("floor__building__park").order_by(
+        "floor__building_id", "floor__level", "number"
+    )
+    if building_id:
+        units = units.filter(floor__building_id=building_id)
+    if park_id:
+        units = units.filter(floor__building__park_id=park_id)
+    return units
+
+
+def unit_get(*, actor, unit_id) -> Unit:
+    return _get_or_404(unit_list(actor=actor), unit_id)
+
+
+def enterprise_list(
+    *,
+    actor,
+    q: str = "",
+    industry: str = "",
+    park_id: UUID | None = None,
+) -> QuerySet[Enterprise]:
+    enterprises = Enterprise.objects.select_related("park").order_by("name", "id")
+    q = (q or "").strip()[:100]
+    if q:
+        enterprises = enterprises.filter(
+            Q(name__icontains=q) | Q(name_en__icontains=q) | Q(credit_code__iexact=q)
+        )
+    if industry:
+        enterprises = enterprises.filter(industry=industry)
+    if park_id:
+        enterprises = enterprises.filter(Q(park_id=park_id) | Q(park__parent_id=park_id))
+    return enterprises
+
+
+def enterprise_get(*, actor, enterprise_id) -> Enterprise:
+    return _get_or_404(Enterprise.objects.select_related("park"), enterprise_id)
+
+
+def lease_list(*, actor, enterprise_id: UUID | None = None) -> QuerySet[Lease]:
+    leases = (
+        Lease.objects.filter(permissions.lease_visibility(actor))
+        .select_related("unit__floor__building", "enterprise")
+        .order_by("-start", "id")
+    )
+    if enterprise_id:
+        leases = leases.filter(enterprise_id=enterprise_id)
+    return leases
+
+
+def lease_get(*, actor, lease_id) -> Lease:
+    return _get_or_404(lease_list(actor=actor), lease_id)
+
+
+def active_leases(*, actor, enterprise_id: UUID, on=None) -> QuerySet[Lease]:
+    on = on or timezone.localdate()
+    return lease_list(actor=actor, enterprise_id=enterprise_id).filter(start__lte=on, end__gte=on)
+
+
+def _get_or_404(queryset: QuerySet, pk):
+    """Absent, invisible and malformed ids all look the same from outside."""
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, ValidationError) as missing:
+        raise Http404 from missing

@@ -1,0 +1,176 @@
+"""Pages of the park network: the same selectors and services as the API."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from parkos.core.errors import ServiceError
+from parkos.parks import imports, permissions, selectors
+from parkos.parks.models import Industry
+
+
+@login_required
+def home(request):
+    park = selectors.park_list(actor=request.user).filter(parent__isnull=True).first()
+    if park is None:
+        return render(request, "parks/empty.html")
+    return redirect("parks:overview", park_id=park.id)
+
+
+def _kpi_chart(overview) -> dict:
+    years = [str(kpi.year) for kpi in overview["kpis"]]
+    return {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"data": [_("Enterprises"), _("Employees"), _("Annual output (100M CNY)")]},
+        "grid": {"left": 50, "right": 60, "bottom": 30},
+        "xAxis": {"type": "category", "data": years},
+        "yAxis": [{"type": "value"}, {"type": "value", "name": _("100M CNY")}],
+        "series": [
+            {
+                "name": _("Enterprises"),
+                "type": "bar",
+                "data": [kpi.enterprises for kpi in overview["kpis"]],
+            },
+            {
+                "name": _("Employees"),
+                "type": "line",
+                "data": [kpi.employees for kpi in overview["kpis"]],
+            },
+            {
+                "name": _("Annual output (100M CNY)"),
+                "type": "line",
+                "yAxisIndex": 1,
+                "data": [float(kpi.output_value / 100_000_000) for kpi in overview["kpis"]],
+            },
+        ],
+    }
+
+
+def _industry_chart(overview) -> dict:
+    labels = dict(Industry.choices)
+    return {
+        "tooltip": {"trigger": "item"},
+        "series": [
+            {
+                "type": "pie",
+                "radius": ["35%", "70%"],
+                "data": [
+                    {
+                        "name": str(labels.get(row["industry"], row["industry"])),
+                        "value": row["count"],
+                    }
+                    for row in overview["by_industry"]
+                ],
+            }
+        ],
+    }
+
+
+@login_required
+def overview(request, park_id):
+    park = selectors.park_get(actor=request.user, park_id=park_id)
+    data = selectors.park_overview(actor=request.user, park=park)
+    context = {
+        **data,
+        "parks": selectors.park_list(actor=request.user),
+        "kpi_chart": _kpi_chart(data),
+        "industry_chart": _industry_chart(data),
+        "can_manage": permissions.can_manage_park(request.user, park.id),
+    }
+    return render(request, "parks/overview.html", context)
+
+
+@login_required
+def enterprise_list(request):
+    industry = request.GET.get("industry", "")
+    park_id = request.GET.get("park") or None
+    parks = list(selectors.park_list(actor=request.user))
+    if park_id and park_id not in {str(p.id) for p in parks}:
+        messages.error(request, _("Unknown park."))
+        park_id = None
+    if industry not in Industry.values:
+        industry = ""
+    enterprises = selectors.enterprise_list(
+        actor=request.user, q=request.GET.get("q", ""), industry=industry, park_id=park_id
+    )
+    page = Paginator(enterprises, 25).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "parks": parks,
+        "industries": Industry.choices,
+        "filters": {"q": request.GET.get("q", ""), "industry": industry, "park": park_id or ""},
+        "can_import": permissions.managed_park_ids(request.user) != set(),
+    }
+    template = "parks/_enterprise_rows.html" if request.htmx else "parks/enterprise_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def enterprise_detail(request, enterprise_id):
+    enterprise = selectors.enterprise_get(actor=request.user, enterprise_id=enterprise_id)
+    can_see_private = permissions.can_see_private(request.user, enterprise)
+    leases = (
+        selectors.lease_list(actor=request.user, enterprise_id=enterprise.id)
+        if can_see_private
+        else []
+    )
+    return render(
+        request,
+        "parks/enterprise_detail.html",
+        {"enterprise": enterprise, "leases": leases, "can_see_private": can_see_private},
+    )
+
+
+@login_required
+def enterprise_import(request):
+    parks = [
+        p
+        for p in selectors.park_list(actor=request.user)
+        if permissions.can_manage_park(request.user, p.id)
+    ]
+    if not parks:
+        return render(request, "403.html", status=403)
+    error = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        park = next((p for p in parks if str(p.id) == request.POST.get("park")), None)
+        if upload is None:
+            error = _("Choose a file.")
+        elif park is None:
+            error = _("Unknown park.")
+        else:
+            try:
+                job = imports.import_start(
+                    actor=request.user, park=park, file_name=upload.name, content=upload.read()
+                )
+            except ServiceError as failure:
+                error = failure.message
+            else:
+                return redirect("parks:import_status", job_id=job.id)
+    return render(
+        request, "parks/import.html", {"parks": parks, "error": error}, status=422 if error else 200
+    )
+
+
+@login_required
+def import_status(request, job_id):
+    job = imports.import_get(actor=request.user, job_id=job_id)
+    template = "parks/_import_progress.html" if request.htmx else "parks/import_status.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
+def audit_log(request):
+    from django.core.exceptions import PermissionDenied
+
+    from parkos.core.selectors import audit_entries
+
+    if not permissions.can_read_audit(request.user):
+        raise PermissionDenied
+    entries = audit_entries(
+        park_ids=permissions.private_park_ids(request.user), object_type=request.GET.get("type", "")
+    )
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "parks/audit_log.html", {"page": page})
