@@ -95,7 +95,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
-    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", "test_parkos")
+    # Several checkouts on one server (developers, CI) each test in a database of their own.
+    DATABASES["default"].setdefault("TEST", {}).setdefault(
+        "NAME", env.str("DATABASE_TEST_NAME", default="test_parkos")
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
