@@ -1,6 +1,7 @@
 """Running work in the background. With a Celery broker configured, a job goes to the
 workers; in the embedded default it runs in a thread of this process, so a laptop needs no
-server; in tests it runs inline so its effects are visible at once."""
+server. With JOBS_INLINE (tests) it runs at once, inside the caller's transaction, so its
+effects are visible when the call returns."""
 
 import logging
 import threading
@@ -27,10 +28,12 @@ def _run_in_thread(task, args, kwargs) -> None:
 def enqueue(task, *args, **kwargs) -> None:
     """Schedule a Celery task after the current transaction commits."""
 
+    if settings.JOBS_INLINE:
+        task.run(*args, **kwargs)
+        return
+
     def send():
-        if settings.JOBS_INLINE:
-            task.run(*args, **kwargs)
-        elif settings.CELERY_BROKER_URL:
+        if settings.CELERY_BROKER_URL:
             task.apply_async(args=args, kwargs=kwargs)
         else:
             _run_in_thread(task, args, kwargs)

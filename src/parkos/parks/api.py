@@ -4,7 +4,7 @@ from uuid import UUID
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, Schema, UploadedFile
+from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from parkos.core.errors import ValidationFailed
@@ -68,7 +68,7 @@ def park_create(request, payload: ParkIn):
         if parent_id
         else None
     )
-    return 201, services.park_create(actor=request.user, parent=parent, **data)
+    return Status(201, services.park_create(actor=request.user, parent=parent, **data))
 
 
 @router.patch("/parks/{park_id}", response=ParkOut)
@@ -98,7 +98,7 @@ def building_create(request, payload: BuildingIn):
         zone = Zone.objects.filter(pk=zone_id).first()
         if zone is None:
             raise ValidationFailed.for_field("zone", _("Unknown zone."))
-    return 201, services.building_create(actor=request.user, park=park, zone=zone, **data)
+    return Status(201, services.building_create(actor=request.user, park=park, zone=zone, **data))
 
 
 @router.patch("/buildings/{building_id}", response=BuildingOut)
@@ -127,13 +127,14 @@ def unit_create(request, payload: UnitIn):
     building = _existing(
         selectors.building_get, "building", actor=request.user, building_id=payload.building
     )
-    return 201, services.unit_create(
+    unit = services.unit_create(
         actor=request.user,
         building=building,
         level=payload.level,
         number=payload.number,
         area=payload.area,
     )
+    return Status(201, unit)
 
 
 @router.patch("/units/{unit_id}", response=UnitOut)
@@ -170,7 +171,7 @@ def enterprise_detail(request, enterprise_id: UUID):
 def enterprise_create(request, payload: EnterpriseIn):
     data = payload.dict()
     data["park"] = _existing(selectors.park_get, "park", actor=request.user, park_id=data["park"])
-    return 201, services.enterprise_create(actor=request.user, **data)
+    return Status(201, services.enterprise_create(actor=request.user, **data))
 
 
 @router.patch("/enterprises/{enterprise_id}", response=EnterpriseOut)
@@ -191,7 +192,7 @@ def enterprise_import(request, park: Form[UUID], file: File[UploadedFile]):
     job = imports.import_start(
         actor=request.user, park=target, file_name=file.name or "upload", content=content
     )
-    return 202, job
+    return Status(202, job)
 
 
 @router.get("/enterprises/imports/{job_id}", response=ImportOut)
@@ -220,7 +221,7 @@ def lease_create(request, payload: LeaseIn):
     enterprise = _existing(
         selectors.enterprise_get, "enterprise", actor=request.user, enterprise_id=payload.enterprise
     )
-    return 201, services.lease_create(
+    lease = services.lease_create(
         actor=request.user,
         unit=unit,
         enterprise=enterprise,
@@ -228,6 +229,7 @@ def lease_create(request, payload: LeaseIn):
         end=payload.end,
         monthly_rent=payload.monthly_rent,
     )
+    return Status(201, lease)
 
 
 @router.patch("/leases/{lease_id}", response=LeaseOut)
