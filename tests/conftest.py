@@ -36,15 +36,23 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(autouse=True)
-def _test_settings(settings, tmp_path):
+def pytest_configure(config):
+    # Set once, before any server or middleware is built: the live server used by browser
+    # tests is shared by the whole session and speaks plain HTTP.
+    from django.conf import settings
+
     settings.SECURE_SSL_REDIRECT = False
+    settings.SECURE_HSTS_SECONDS = 0
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
     settings.JOBS_INLINE = True
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

@@ -17,18 +17,28 @@ GOOD_ROWS = [
 BAD_ROWS = [
     ("上海丙科技有限公司", "91440300708461136X", "cloud", "small", "10"),  # wrong check character
     ("", "91440300708461136T", "cloud", "small", "10"),  # no name
-    ("上海丁科技有限公司", "91440300708461136T", "mining", "small", "-4"),  # unknown industry, negative headcount
+    (
+        "上海丁科技有限公司",
+        "91440300708461136T",
+        "mining",
+        "small",
+        "-4",
+    ),  # unknown industry, negative headcount
 ]
 
 
-def csv_bytes(rows, encoding="utf-8", header=("企业名称", "统一社会信用代码", "行业", "规模", "人数")):
+def csv_bytes(
+    rows, encoding="utf-8", header=("企业名称", "统一社会信用代码", "行业", "规模", "人数")
+):
     lines = [",".join(header)] + [",".join(row) for row in rows]
     return ("\n".join(lines) + "\n").encode(encoding)
 
 
 def run(network, name, content):
     return EnterpriseImport.objects.get(
-        pk=import_start(actor=network.operator, park=network.park, file_name=name, content=content).pk
+        pk=import_start(
+            actor=network.operator, park=network.park, file_name=name, content=content
+        ).pk
     )
 
 
@@ -80,7 +90,11 @@ def test_xlsx_is_imported(network):
         ("empty.csv", b"", "empty"),
         ("header.csv", "企业名称,统一社会信用代码,行业\n".encode(), "empty"),
         ("utf16.csv", "企业名称,统一社会信用代码,行业\n甲,1,2\n".encode("utf-16"), "encoding"),
-        ("big5.csv", "企業名稱,統一社會信用代碼,行業\n".encode("big5") + b"\xff\xfe\xfa" * 3, "encoding"),
+        (
+            "big5.csv",
+            "企業名稱,統一社會信用代碼,行業\n".encode("big5") + b"\xff\xfe\xfa" * 3,
+            "encoding",
+        ),
         ("cols.csv", "企业名称,行业\n甲,software\n".encode(), "missing_columns"),
         ("broken.xlsx", b"PK\x03\x04 not really a spreadsheet", "unreadable"),
     ],
@@ -98,7 +112,9 @@ def test_unreadable_files_are_refused_whole(network, name, content, code):
 def test_a_20_mb_file_is_refused(network):
     content = csv_bytes(GOOD_ROWS) + b"x" * (20 * 1024 * 1024)
     with pytest.raises(ValidationFailed) as refused:
-        import_start(actor=network.operator, park=network.park, file_name="huge.csv", content=content)
+        import_start(
+            actor=network.operator, park=network.park, file_name="huge.csv", content=content
+        )
     assert refused.value.code == "too_large"
 
 
@@ -106,7 +122,10 @@ def test_thousands_of_rows_report_progress(network, settings):
     from parkos.demo.parks import make_credit_code
 
     rng = __import__("random").Random(3)
-    rows = [(f"上海批量{i:04d}科技有限公司", make_credit_code(rng, "310115"), "software", "small", "5") for i in range(3000)]
+    rows = [
+        (f"上海批量{i:04d}科技有限公司", make_credit_code(rng, "310115"), "software", "small", "5")
+        for i in range(3000)
+    ]
     job = run(network, "bulk.csv", csv_bytes(rows))
     assert job.status == "done"
     assert job.processed_rows == job.total_rows == 3000
@@ -120,14 +139,18 @@ def test_upload_page_and_api_share_the_rules(client, api, network):
     client.login(username=network.operator.username, password=PASSWORD)
     page = client.post(
         "/enterprises/import/",
-        {"park": str(network.park.id), "file": SimpleUploadedFile("x.csv", csv_bytes(GOOD_ROWS + BAD_ROWS))},
+        {
+            "park": str(network.park.id),
+            "file": SimpleUploadedFile("x.csv", csv_bytes(GOOD_ROWS + BAD_ROWS)),
+        },
     )
     assert page.status_code == 302
     status = client.get(page["Location"])
     assert "2" in status.content.decode() and "91440300708461136X" not in status.content.decode()
     assert "上海丙科技有限公司" in status.content.decode()
     refused = client.post(
-        "/enterprises/import/", {"park": str(network.park.id), "file": SimpleUploadedFile("e.csv", b"")}
+        "/enterprises/import/",
+        {"park": str(network.park.id), "file": SimpleUploadedFile("e.csv", b"")},
     )
     assert refused.status_code == 422
     api.login(network.operator)

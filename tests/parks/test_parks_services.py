@@ -110,7 +110,7 @@ def test_enterprise_with_wrong_check_character_is_refused(network):
             park=network.park,
             industry="software",
         )
-    assert "check character" in str(refused.value.fields["credit_code"][0])
+    assert "校验码" in str(refused.value.fields["credit_code"][0])
     assert not Enterprise.objects.filter(name="错码科技有限公司").exists()
 
 

@@ -162,6 +162,21 @@ def enterprise_list(request, filters: Query[EnterpriseFilters]):
     )
 
 
+@router.post("/enterprises/import", response={202: ImportOut})
+def enterprise_import(request, park: Form[UUID], file: File[UploadedFile]):
+    target = _existing(selectors.park_get, "park", actor=request.user, park_id=park)
+    content = file.read()
+    job = imports.import_start(
+        actor=request.user, park=target, file_name=file.name or "upload", content=content
+    )
+    return Status(202, job)
+
+
+@router.get("/enterprises/imports/{job_id}", response=ImportOut)
+def enterprise_import_status(request, job_id: UUID):
+    return imports.import_get(actor=request.user, job_id=job_id)
+
+
 @router.get("/enterprises/{enterprise_id}", response=EnterpriseOut)
 def enterprise_detail(request, enterprise_id: UUID):
     return selectors.enterprise_get(actor=request.user, enterprise_id=enterprise_id)
@@ -183,21 +198,6 @@ def enterprise_update(request, enterprise_id: UUID, payload: EnterprisePatch):
             selectors.park_get, "park", actor=request.user, park_id=changes["park"]
         )
     return services.enterprise_update(actor=request.user, enterprise=enterprise, **changes)
-
-
-@router.post("/enterprises/import", response={202: ImportOut})
-def enterprise_import(request, park: Form[UUID], file: File[UploadedFile]):
-    target = _existing(selectors.park_get, "park", actor=request.user, park_id=park)
-    content = file.read()
-    job = imports.import_start(
-        actor=request.user, park=target, file_name=file.name or "upload", content=content
-    )
-    return Status(202, job)
-
-
-@router.get("/enterprises/imports/{job_id}", response=ImportOut)
-def enterprise_import_status(request, job_id: UUID):
-    return imports.import_get(actor=request.user, job_id=job_id)
 
 
 class LeaseFilters(Schema):

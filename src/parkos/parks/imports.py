@@ -107,12 +107,14 @@ def read_rows(file_name: str, content: bytes) -> list[dict[str, Any]]:
 
 
 def _read_xlsx(content: bytes):
+    from zipfile import BadZipFile
+
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as broken:
+    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as broken:
         raise ValidationFailed.for_field(
             "file", _("The spreadsheet cannot be read."), code="unreadable"
         ) from broken

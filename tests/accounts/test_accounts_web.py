@@ -1,0 +1,108 @@
+import os
+import subprocess
+import sys
+
+import pytest
+from django.test import Client
+
+from factories import PASSWORD, UserFactory, member
+from parkos.accounts.models import ApiToken, Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sign_in_and_out(client):
+    user = UserFactory()
+    page = client.get("/accounts/login/")
+    assert "登录 ParkOS" in page.content.decode()
+    response = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/accounts/profile/").status_code == 200
+    client.post("/accounts/logout/")
+    assert client.get("/accounts/profile/").status_code == 302
+
+
+def test_wrong_password_then_throttled_even_with_the_right_one(client, settings):
+    settings.LOGIN_RATE = "3/5m"
+    user = UserFactory()
+    for _ in range(3):
+        page = client.post("/accounts/login/", {"username": user.username, "password": "wrong"})
+        assert page.status_code == 200
+        assert "用户名" in page.content.decode()
+    page = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
+    assert "登录失败次数过多" in page.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_throttle_counts_per_client_address_across_usernames(client, settings):
+    settings.LOGIN_RATE = "3/5m"
+    for index in range(3):
+        client.post("/accounts/login/", {"username": f"guess{index}", "password": "wrong"})
+    user = UserFactory()
+    page = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
+    assert "登录失败次数过多" in page.content.decode()
+
+
+def test_password_change(client):
+    user = UserFactory()
+    client.login(username=user.username, password=PASSWORD)
+    response = client.post(
+        "/accounts/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-much-longer-secret-42",
+            "new_password2": "a-much-longer-secret-42",
+        },
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("a-much-longer-secret-42")
+
+
+def test_language_is_chosen_per_user(client):
+    user = UserFactory()
+    client.login(username=user.username, password=PASSWORD)
+    assert "退出登录" in client.get("/accounts/profile/").content.decode()
+    client.post("/accounts/language/", {"language": "en", "next": "/accounts/profile/"})
+    user.refresh_from_db()
+    assert user.language == "en"
+    assert "Log out" in client.get("/accounts/profile/").content.decode()
+    assert "退出登录" not in client.get("/accounts/profile/").content.decode()
+    client.post("/accounts/language/", {"language": "klingon", "next": "/"})
+    user.refresh_from_db()
+    assert user.language == "en"
+
+
+def test_api_token_issue_and_revoke(client):
+    user = member(Role.ENTERPRISE_MEMBER)
+    client.login(username=user.username, password=PASSWORD)
+    page = client.post("/accounts/profile/", {"name": "erp"}).content.decode()
+    raw = page.split('data-testid="new-token">')[1].split("<")[0]
+    outside = Client()
+    assert outside.get("/api/auth/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
+    token = ApiToken.objects.get(user=user)
+    assert token.key_hash != raw and raw not in token.key_hash
+    client.post("/accounts/profile/", {"revoke": str(token.id)})
+    assert outside.get("/api/auth/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
+
+
+def test_production_settings_pass_the_deploy_check(tmp_path):
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
+        "DJANGO_SETTINGS_MODULE": "parkos.config.settings",
+        "SECRET_KEY": "Zq8#vR2!xW5$mP9&tL3*nB7^cF1@hJ4%dS6-k0Y+uE8~gT2=aN5;wQ9:pV4|rX7",
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "park.example.com",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        "STATIC_ROOT": str(tmp_path / "static"),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "parkos.cli", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
