@@ -94,12 +94,10 @@ def enterprise_list(
     industry: str = "",
     park_id: UUID | None = None,
 ) -> QuerySet[Enterprise]:
-    enterprises = Enterprise.objects.select_related("park").order_by("name", "id")
-    q = (q or "").strip()[:100]
+    enterprises = Enterprise.objects.order_by("name", "id")
+    q = (q or "").strip()[:100].lower()
     if q:
-        enterprises = enterprises.filter(
-            Q(name__icontains=q) | Q(name_en__icontains=q) | Q(credit_code__iexact=q)
-        )
+        enterprises = enterprises.filter(search_text__contains=q)
     if industry:
         enterprises = enterprises.filter(industry=industry)
     if park_id:

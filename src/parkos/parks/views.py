@@ -94,7 +94,7 @@ def enterprise_list(request):
         industry = ""
     enterprises = selectors.enterprise_list(
         actor=request.user, q=request.GET.get("q", ""), industry=industry, park_id=park_id
-    )
+    ).select_related("park")
     page = Paginator(enterprises, 25).get_page(request.GET.get("page"))
     context = {
         "page": page,
