@@ -176,6 +176,8 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Periodic jobs: `celery beat` in production, `parkos run-schedule` in the embedded default.
+CELERY_BEAT_SCHEDULE: dict = {}
 # Tests run jobs inline so that what a job writes is visible when the request returns.
 JOBS_INLINE = env.bool("JOBS_INLINE", default=False)
 

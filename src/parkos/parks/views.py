@@ -20,29 +20,27 @@ def home(request):
 
 
 def _kpi_chart(overview) -> dict:
-    years = [str(kpi.year) for kpi in overview["kpis"]]
+    """Enterprises and output (hundreds of millions of CNY) share the left axis, being of
+    the same order; employees, tens of thousands, have the right axis to themselves."""
+    kpis = overview["kpis"]
     return {
         "tooltip": {"trigger": "axis"},
-        "legend": {"data": [_("Enterprises"), _("Employees"), _("Annual output (100M CNY)")]},
+        "legend": {"data": [_("Enterprises"), _("Annual output (100M CNY)"), _("Employees")]},
         "grid": {"left": 50, "right": 60, "bottom": 30},
-        "xAxis": {"type": "category", "data": years},
-        "yAxis": [{"type": "value"}, {"type": "value", "name": _("100M CNY")}],
+        "xAxis": {"type": "category", "data": [str(kpi.year) for kpi in kpis]},
+        "yAxis": [{"type": "value"}, {"type": "value", "name": _("Employees")}],
         "series": [
+            {"name": _("Enterprises"), "type": "bar", "data": [kpi.enterprises for kpi in kpis]},
             {
-                "name": _("Enterprises"),
-                "type": "bar",
-                "data": [kpi.enterprises for kpi in overview["kpis"]],
+                "name": _("Annual output (100M CNY)"),
+                "type": "line",
+                "data": [float(round(kpi.output_value / 100_000_000, 2)) for kpi in kpis],
             },
             {
                 "name": _("Employees"),
                 "type": "line",
-                "data": [kpi.employees for kpi in overview["kpis"]],
-            },
-            {
-                "name": _("Annual output (100M CNY)"),
-                "type": "line",
                 "yAxisIndex": 1,
-                "data": [float(kpi.output_value / 100_000_000) for kpi in overview["kpis"]],
+                "data": [kpi.employees for kpi in kpis],
             },
         ],
     }

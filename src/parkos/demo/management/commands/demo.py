@@ -1,4 +1,7 @@
-from django.core.management import call_command
+import subprocess
+import sys
+
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 
 from parkos.demo.accounts import DEMO_USERS
@@ -30,4 +33,18 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"ParkOS is at http://{host}:{port}/"))
         from parkos.cli import serve
 
-        serve(host=host, port=port)
+        companions = [self._spawn("run-schedule")]
+        if "simulate" in get_commands():
+            companions.append(self._spawn("simulate", "--url", f"http://{host}:{port}"))
+        try:
+            serve(host=host, port=port)
+        finally:
+            for process in companions:
+                process.terminate()
+            for process in companions:
+                process.wait(timeout=10)
+
+    def _spawn(self, *command: str) -> subprocess.Popen:
+        """The periodic jobs and the device simulator run beside the web server, as the
+        embedded default has no Celery beat or real devices."""
+        return subprocess.Popen([sys.executable, "-m", "parkos.cli", *command])
