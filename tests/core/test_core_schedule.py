@@ -7,6 +7,8 @@ from celery.schedules import crontab
 
 from parkos.core.schedule import due_entries, run_forever
 
+pytestmark = pytest.mark.django_db
+
 calls: list[str] = []
 
 

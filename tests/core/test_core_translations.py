@@ -8,7 +8,10 @@ import pytest
 
 SOURCE = Path(__file__).resolve().parents[2] / "src" / "parkos"
 CATALOGUES = sorted(SOURCE.glob("**/locale/zh_Hans/LC_MESSAGES/django.po"))
-ENTRY = re.compile(r'^msgid (".*"(?:\n".*")*)\n(?:msgid_plural .*\n(?:".*"\n)*)?msgstr(?:\[0\])? (".*"(?:\n".*")*)', re.M)
+ENTRY = re.compile(
+    r'^msgid (".*"(?:\n".*")*)\n(?:msgid_plural .*\n(?:".*"\n)*)?msgstr(?:\[0\])? (".*"(?:\n".*")*)',
+    re.M,
+)
 
 
 def entries(path: Path):

@@ -251,3 +251,9 @@ def test_openapi_documents_every_park_endpoint(client):
     ):
         assert path in schema["paths"]
     assert client.get("/api/docs").status_code == 200
+
+
+def test_unknown_api_url_and_wrong_method_answer_in_the_error_format(api, network):
+    api.login(network.operator)
+    assert_error(api.get("/api/no-such-thing"), 404, "not_found")
+    assert_error(api.patch("/api/enterprises", {}), 405, "method_not_allowed")

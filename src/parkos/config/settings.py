@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "parkos.core.middleware.ApiErrorFormatMiddleware",
 ]
 
 ROOT_URLCONF = "parkos.config.urls"
