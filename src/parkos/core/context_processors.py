@@ -11,6 +11,7 @@ def navigation(request):
         ("parks:home", _("Parks")),
         ("parks:enterprise_list", _("Enterprises")),
         ("approvals:inbox", _("Approvals")),
+        ("filings:rounds", _("Re-opening ledger")),
         ("marketplace:home", _("Cloud services")),
         ("property:home", _("Property")),
         ("iot:dashboard", _("Operations center")),

@@ -1,0 +1,152 @@
+"""What does not add up in a filing, found by comparing it with the enterprise's previous
+filing and with its registered headcount.
+
+Flags are stored as codes with their figures and worded only when shown, so that each reader
+sees them in their own language. Returned staff above total staff is not a flag: it cannot be
+true, so the filing is refused (see services.submission_file).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils.translation import gettext as _
+
+TOTAL_CHANGE = "total_change"
+RETURNED_CHANGE = "returned_change"
+HEADCOUNT_GAP = "headcount_gap"
+LOW_SUPPLIES = "low_supplies"
+NO_DECLARATION = "no_declaration"
+LATE = "late"
+MISSING = "missing"
+
+
+@dataclass(frozen=True)
+class Previous:
+    round_title: str
+    total_staff: int
+    returned_staff: int
+
+
+# A micro enterprise going from 2 to 3 people is a 50% change and no news: changes of fewer
+# people than this are never flagged, whatever their share.
+MIN_CHANGE = 3
+
+
+def _beyond(previous: int, current: int, threshold: int) -> bool:
+    """Whether `current` differs from `previous` by more than `threshold` percent of it
+    (and by at least MIN_CHANGE people); any such change from zero counts."""
+    if abs(current - previous) < MIN_CHANGE:
+        return False
+    if previous == 0:
+        return True
+    return abs(current - previous) * 100 > threshold * previous
+
+
+def _share(previous: int, current: int) -> int | None:
+    return None if previous == 0 else round(abs(current - previous) * 100 / previous)
+
+
+def compare(
+    *,
+    values: dict,
+    headcount: int,
+    previous: Previous | None,
+    threshold: int,
+    min_supplies_days: int,
+    filed_on: date,
+    due_on: date,
+) -> list[dict]:
+    flags = []
+    if previous is not None:
+        for code, field, before in (
+            (TOTAL_CHANGE, "total_staff", previous.total_staff),
+            (RETURNED_CHANGE, "returned_staff", previous.returned_staff),
+        ):
+            if _beyond(before, values[field], threshold):
+                flags.append(
+                    {
+                        "code": code,
+                        "params": {
+                            "previous": before,
+                            "current": values[field],
+                            "share": _share(before, values[field]),
+                            "threshold": threshold,
+                            "round": previous.round_title,
+                        },
+                    }
+                )
+    if headcount and _beyond(headcount, values["total_staff"], threshold):
+        flags.append(
+            {
+                "code": HEADCOUNT_GAP,
+                "params": {
+                    "headcount": headcount,
+                    "current": values["total_staff"],
+                    "share": _share(headcount, values["total_staff"]),
+                    "threshold": threshold,
+                },
+            }
+        )
+    if values["supplies_days"] < min_supplies_days:
+        flags.append(
+            {
+                "code": LOW_SUPPLIES,
+                "params": {"days": values["supplies_days"], "minimum": min_supplies_days},
+            }
+        )
+    if not values["compliance_declared"]:
+        flags.append({"code": NO_DECLARATION, "params": {}})
+    if filed_on > due_on:
+        flags.append({"code": LATE, "params": {"due_on": due_on.isoformat()}})
+    return flags
+
+
+def missing_flag(unit_labels: list[str]) -> dict:
+    return {"code": MISSING, "params": {"units": ", ".join(unit_labels)}}
+
+
+def explain(flag: dict) -> str:
+    """One flag in words, in the active language."""
+    params = dict(flag.get("params") or {})
+    code = flag.get("code")
+    if code in (TOTAL_CHANGE, RETURNED_CHANGE):
+        params["what"] = _("Total staff") if code == TOTAL_CHANGE else _("Staff returned")
+        if params.get("share") is None:
+            return (
+                _(
+                    "%(what)s went from %(previous)s to %(current)s since “%(round)s”, "
+                    "a change from zero."
+                )
+                % params
+            )
+        return (
+            _(
+                "%(what)s went from %(previous)s to %(current)s since “%(round)s”: a change of "
+                "%(share)s%%, more than the %(threshold)s%% allowed."
+            )
+            % params
+        )
+    if code == HEADCOUNT_GAP:
+        return (
+            _(
+                "Total staff %(current)s is %(share)s%% away from the registered headcount of "
+                "%(headcount)s, more than the %(threshold)s%% allowed."
+            )
+            % params
+        )
+    if code == LOW_SUPPLIES:
+        return (
+            _("Protective supplies last %(days)s days, fewer than the %(minimum)s required.")
+            % params
+        )
+    if code == NO_DECLARATION:
+        return _("The declaration of compliance was not given.")
+    if code == LATE:
+        return _("Filed after the due date (%(due_on)s).") % params
+    if code == MISSING:
+        return _("No filing although a lease is active (unit %(units)s).") % params
+    return str(code)
+
+
+def explain_all(flags: list[dict]) -> list[str]:
+    return [explain(flag) for flag in flags or []]
