@@ -11,6 +11,7 @@ def navigation(request):
         ("parks:home", _("Parks")),
         ("parks:enterprise_list", _("Enterprises")),
         ("approvals:inbox", _("Approvals")),
+        ("relief:home", _("Rent relief")),
         ("filings:rounds", _("Re-opening ledger")),
         ("marketplace:home", _("Cloud services")),
         ("property:home", _("Property")),

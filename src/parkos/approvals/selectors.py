@@ -1,0 +1,149 @@
+"""Reads of the approvals engine, each scoped to the acting user (see permissions.py)."""
+
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from parkos.approvals import permissions
+from parkos.approvals.models import (
+    RETIRED,
+    Attachment,
+    Case,
+    CaseEvent,
+    Process,
+    SignOffRecord,
+    Status,
+    Step,
+)
+
+
+def _cases() -> QuerySet[Case]:
+    return Case.objects.select_related("process", "current_step", "applicant", "enterprise", "park")
+
+
+def case_list(*, actor) -> QuerySet[Case]:
+    """Every case `actor` may read."""
+    return _cases().filter(permissions.visibility(actor))
+
+
+def case_get(*, actor, case_id) -> Case:
+    try:
+        return case_list(actor=actor).get(pk=case_id)
+    except (Case.DoesNotExist, ValueError, ValidationError) as missing:
+        raise Http404 from missing
+
+
+def case_for_subject(*, actor, subject_type: str, subject_id: str) -> Case | None:
+    """The latest case of a subject that `actor` may read, or None."""
+    return (
+        case_list(actor=actor)
+        .filter(subject_type=subject_type, subject_id=str(subject_id))
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def cases_for_subjects(*, actor, subject_type: str, subject_ids) -> dict[str, Case]:
+    """The latest readable case of each subject, for list pages (one query)."""
+    found: dict[str, Case] = {}
+    rows = (
+        case_list(actor=actor)
+        .filter(subject_type=subject_type, subject_id__in=[str(i) for i in subject_ids])
+        .order_by("created_at")
+    )
+    for case in rows:
+        found[case.subject_id] = case
+    return found
+
+
+def inbox(
+    *,
+    actor,
+    process_code: str | None = None,
+    park_id: UUID | None = None,
+    overdue: bool | None = None,
+) -> QuerySet[Case]:
+    """Cases waiting for `actor`'s decision: in review, on a step they review, not yet
+    signed by them in this round. Oldest deadline first."""
+    signed = SignOffRecord.objects.filter(
+        case_id=OuterRef("pk"),
+        step_id=OuterRef("current_step_id"),
+        round=OuterRef("round"),
+        user_id=actor.pk if getattr(actor, "is_authenticated", False) else None,
+    )
+    cases = _cases().filter(permissions.reviewing(actor)).exclude(Exists(signed))
+    if process_code:
+        cases = cases.filter(process__code=process_code)
+    if park_id:
+        cases = cases.filter(park_id=park_id)
+    if overdue is not None:
+        cases = cases.filter(overdue=overdue)
+    return cases.order_by("deadline", "submitted_at", "id")
+
+
+def my_cases(*, actor, status: str | None = None) -> QuerySet[Case]:
+    """The cases `actor` applied for, or their enterprise did."""
+    cases = _cases().filter(permissions.applicant_side(actor))
+    if status:
+        cases = cases.filter(status=status)
+    return cases.order_by("-created_at", "id")
+
+
+def case_timeline(*, actor, case: Case) -> list[CaseEvent]:
+    """The events of a case the actor has already been allowed to read."""
+    return list(
+        CaseEvent.objects.filter(case=case)
+        .select_related("actor", "step")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("name")))
+        .order_by("at", "id")
+    )
+
+
+def attachment_get(*, actor, attachment_id) -> Attachment:
+    try:
+        return Attachment.objects.select_related("case").get(
+            pk=attachment_id, case__in=case_list(actor=actor)
+        )
+    except (Attachment.DoesNotExist, ValueError, ValidationError) as missing:
+        raise Http404 from missing
+
+
+def case_actions(*, actor, case: Case) -> list[str]:
+    """The actions `actor` may take on `case` now, for buttons and the API."""
+    actions = []
+    if case.status == Status.SUBMITTED and permissions.can_review(actor, case):
+        already = SignOffRecord.objects.filter(
+            case=case, step_id=case.current_step_id, round=case.round, user_id=actor.pk
+        ).exists()
+        if not already:
+            actions += ["approve", "return", "reject"]
+    if permissions.is_applicant_side(actor, case):
+        if case.status == Status.DRAFT:
+            actions.append("submit")
+        if case.status == Status.RETURNED:
+            actions.append("resubmit")
+        if case.status in (Status.DRAFT, Status.SUBMITTED, Status.RETURNED):
+            actions.append("withdraw")
+    return actions
+
+
+def process_list(*, actor) -> QuerySet[Process]:
+    """Every process, with its current steps (retired ones left out)."""
+    current = Step.objects.filter(position__lt=RETIRED).order_by("position")
+    return Process.objects.prefetch_related(Prefetch("steps", queryset=current)).order_by("name")
+
+
+def process_get(*, actor, process_id) -> Process:
+    try:
+        return process_list(actor=actor).get(pk=process_id)
+    except (Process.DoesNotExist, ValueError, ValidationError) as missing:
+        raise Http404 from missing
+
+
+def days_left(case: Case) -> int | None:
+    if case.deadline is None:
+        return None
+    return (case.deadline - timezone.localdate()).days

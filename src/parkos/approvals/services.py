@@ -1,0 +1,399 @@
+"""Every write of the approvals engine. Each action locks the case row, checks the move
+against the transition table, writes an event and an audit entry, and sends notifications
+after commit. Other apps call these, never the models."""
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from parkos.approvals import permissions, registry
+from parkos.approvals.attachments import ACCEPT as ATTACHMENT_ACCEPT
+from parkos.approvals.attachments import attachment_check
+from parkos.approvals.models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    EventKind,
+    Process,
+    SignOff,
+    SignOffRecord,
+    Status,
+    Step,
+    StepCompletion,
+)
+from parkos.approvals.notifications import notify
+from parkos.approvals.processes import process_ensure, process_steps, process_update
+from parkos.approvals.workdays import add_workdays
+from parkos.core.audit import audit_record
+from parkos.core.errors import Conflict, Forbidden, ValidationFailed
+
+APPLICANT = "applicant"
+REVIEWER = "reviewer"
+
+# action -> (statuses it may start from, who may take it)
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "submit": (frozenset({Status.DRAFT}), APPLICANT),
+    "approve": (frozenset({Status.SUBMITTED}), REVIEWER),
+    "reject": (frozenset({Status.SUBMITTED}), REVIEWER),
+    "return": (frozenset({Status.SUBMITTED}), REVIEWER),
+    "resubmit": (frozenset({Status.RETURNED}), APPLICANT),
+    "withdraw": (frozenset({Status.DRAFT, Status.SUBMITTED, Status.RETURNED}), APPLICANT),
+}
+ACTION_LABELS = {
+    "submit": gettext_lazy("Submit"),
+    "approve": gettext_lazy("Approve"),
+    "reject": gettext_lazy("Reject"),
+    "return": gettext_lazy("Return for changes"),
+    "resubmit": gettext_lazy("Resubmit"),
+    "withdraw": gettext_lazy("Withdraw"),
+}
+
+
+# The door other apps use: processes are configured in processes.py, offered here as well.
+__all__ = [
+    "ATTACHMENT_ACCEPT",
+    "attachment_check",
+    "case_approve",
+    "case_approve_batch",
+    "case_comment",
+    "case_open",
+    "case_reject",
+    "case_resubmit",
+    "case_return",
+    "case_submit",
+    "case_withdraw",
+    "cases_flag_overdue",
+    "process_ensure",
+    "process_steps",
+    "process_update",
+]
+
+
+def case_url(case: Case) -> str:
+    return reverse("approvals:case_detail", kwargs={"case_id": case.id})
+
+
+# Cases
+
+
+def _lock(case: Case) -> Case:
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("process", "current_step", "applicant")
+        .get(pk=case.pk)
+    )
+
+
+def _event(case: Case, kind: str, actor, *, before: str = "", text: str = "") -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case,
+        kind=kind,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        step=case.current_step,
+        from_status=before,
+        to_status=case.status,
+        text=text,
+    )
+
+
+def _audit(case: Case, actor, action: str, before: str, **extra) -> None:
+    audit_record(
+        actor=actor,
+        action=f"approvals.case.{action}",
+        instance=case,
+        park_id=case.park_id,
+        changes={"status": [before, case.status], "step": case.current_step_id, **extra},
+    )
+
+
+def _check(case: Case, seen: Case, actor, action: str) -> None:
+    """Refuse a move the table does not allow, by someone who may not make it, or on a case
+    that changed since the actor looked at it (two reviewers acting at once)."""
+    allowed_from, who = TRANSITIONS[action]
+    if case.status not in allowed_from:
+        raise Conflict(
+            _("The case is “%(status)s”: “%(action)s” is not possible now.")
+            % {"status": case.get_status_display(), "action": ACTION_LABELS[action]},
+            code="illegal_transition",
+        )
+    if (case.current_step_id, case.round) != (seen.current_step_id, seen.round) or (
+        case.status != seen.status
+    ):
+        raise Conflict(
+            _("Someone else acted on this case meanwhile. Reload it and try again."),
+            code="stale",
+        )
+    if who == APPLICANT and not permissions.is_applicant_side(actor, case):
+        raise Forbidden(_("Only the applicant can do this."))
+    if who == REVIEWER and not permissions.can_review(actor, case):
+        raise Forbidden(_("You are not a reviewer of this step."))
+
+
+def _enter_step(case: Case, step: Step | None) -> None:
+    case.current_step = step
+    case.overdue = False
+    case.deadline = add_workdays(timezone.localdate(), step.deadline_days) if step else None
+
+
+def _notify_reviewers(case: Case) -> None:
+    url = case_url(case)
+    for user in permissions.step_reviewers(case, case.current_step):
+        notify(
+            user=user,
+            title=gettext_lazy("New application to review: %(title)s") % {"title": case.title},
+            url=url,
+        )
+
+
+def _notify_applicant(case: Case, title, body="") -> None:
+    notify(user=case.applicant, title=title, url=case_url(case), body=body)
+
+
+def _first_step(case: Case) -> Step:
+    steps = process_steps(case.process)
+    if not steps:
+        raise ValidationFailed.for_field("process_code", _("The process has no steps."))
+    return steps[0]
+
+
+def _submit(case: Case, actor, *, kind: str, text: str = "") -> None:
+    before = case.status
+    case.status = Status.SUBMITTED
+    case.round += 1
+    case.submitted_at = timezone.now()
+    _enter_step(case, _first_step(case))
+    case.save()
+    _event(case, kind, actor, before=before, text=text)
+    _audit(case, actor, kind, before)
+    _notify_reviewers(case)
+
+
+@transaction.atomic
+def case_open(
+    *,
+    actor,
+    process_code: str,
+    subject_type: str,
+    subject_id: str,
+    title: str,
+    enterprise=None,
+    park=None,
+    submit: bool = True,
+) -> Case:
+    if not getattr(actor, "is_authenticated", False):
+        raise Forbidden(_("Sign in to apply."))
+    registry.subject(subject_type)
+    process = Process.objects.filter(code=process_code, active=True).first()
+    if process is None:
+        raise ValidationFailed.for_field("process_code", _("Unknown approval process."))
+    title = (title or "").strip()
+    if not title:
+        raise ValidationFailed.for_field("title", _("This field is required."))
+    if enterprise is not None:
+        if not permissions.can_open_for(actor, enterprise):
+            raise Forbidden(_("Only an admin of the enterprise applies in its name."))
+        park = park or enterprise.park
+    if (
+        Case.objects.filter(subject_type=subject_type, subject_id=str(subject_id))
+        .exclude(status__in=[Status.APPROVED, Status.REJECTED, Status.WITHDRAWN])
+        .exists()
+    ):
+        raise Conflict(_("An application for this is already open."), code="already_open")
+    try:
+        with transaction.atomic():
+            case = Case.objects.create(
+                process=process,
+                subject_type=subject_type,
+                subject_id=str(subject_id),
+                title=title[:200],
+                applicant=actor,
+                enterprise=enterprise,
+                park=park,
+            )
+    except IntegrityError as clash:
+        raise Conflict(
+            _("An application for this is already open."), code="already_open"
+        ) from clash
+    _event(case, EventKind.OPENED, actor)
+    audit_record(
+        actor=actor,
+        action="approvals.case.open",
+        instance=case,
+        park_id=case.park_id,
+        changes={"process": process.code, "subject": f"{subject_type}:{subject_id}"},
+    )
+    if submit:
+        _first_step(case)
+        _submit(case, actor, kind=EventKind.SUBMITTED)
+    return case
+
+
+@transaction.atomic
+def case_submit(*, actor, case: Case) -> Case:
+    locked = _lock(case)
+    _check(locked, case, actor, "submit")
+    _submit(locked, actor, kind=EventKind.SUBMITTED)
+    return locked
+
+
+@transaction.atomic
+def case_resubmit(*, actor, case: Case, comment: str = "") -> Case:
+    locked = _lock(case)
+    _check(locked, case, actor, "resubmit")
+    _submit(locked, actor, kind=EventKind.RESUBMITTED, text=(comment or "").strip())
+    return locked
+
+
+def _finish(case: Case, actor, status: str, kind: str, text: str, hook_name: str) -> None:
+    before = case.status
+    case.status = status
+    case.closed_at = timezone.now()
+    case.overdue = False
+    case.save()
+    _event(case, kind, actor, before=before, text=text)
+    _audit(case, actor, kind, before, comment=text)
+    hook = getattr(registry.subject(case.subject_type), hook_name)
+    if hook is not None:
+        hook(case=case, actor=actor)
+
+
+def _approve_locked(locked: Case, seen: Case, actor, comment: str) -> Case:
+    _check(locked, seen, actor, "approve")
+    step = locked.current_step
+    try:
+        with transaction.atomic():
+            SignOffRecord.objects.create(case=locked, step=step, round=locked.round, user=actor)
+    except IntegrityError as twice:
+        raise Conflict(_("You have already signed this step."), code="already_signed") from twice
+    if step.sign_off == SignOff.ALL:
+        required = set(permissions.step_reviewers(locked, step).values_list("pk", flat=True))
+        signed = set(
+            SignOffRecord.objects.filter(case=locked, step=step, round=locked.round).values_list(
+                "user_id", flat=True
+            )
+        )
+        if not required <= signed:
+            _event(locked, EventKind.STEP_SIGNED, actor, before=locked.status, text=comment)
+            _audit(locked, actor, "sign", locked.status)
+            return locked
+    StepCompletion.objects.create(case=locked, step=step, round=locked.round)
+    following = [s for s in process_steps(locked.process) if s.position > step.position]
+    if following:
+        _event(locked, EventKind.STEP_APPROVED, actor, before=locked.status, text=comment)
+        _enter_step(locked, following[0])
+        locked.save()
+        _audit(locked, actor, "step_approve", locked.status, completed=str(step.pk))
+        _notify_reviewers(locked)
+        return locked
+    _finish(locked, actor, Status.APPROVED, EventKind.APPROVED, comment, "on_approved")
+    _notify_applicant(
+        locked, gettext_lazy("Approved: %(title)s") % {"title": locked.title}, comment
+    )
+    return locked
+
+
+@transaction.atomic
+def case_approve(*, actor, case: Case, comment: str = "") -> Case:
+    return _approve_locked(_lock(case), case, actor, (comment or "").strip())
+
+
+@transaction.atomic
+def case_approve_batch(*, actor, cases: list[Case], comment: str = "") -> list[Case]:
+    """Approve several cases at once, all or none; only processes that allow it."""
+    if not cases:
+        raise ValidationFailed.for_field("cases", _("Choose at least one case."))
+    for case in cases:
+        if not case.process.allow_batch:
+            raise ValidationFailed.for_field(
+                "cases",
+                _("“%(process)s” does not allow batch approval.") % {"process": case.process},
+                code="batch_not_allowed",
+            )
+    return [_approve_locked(_lock(case), case, actor, (comment or "").strip()) for case in cases]
+
+
+@transaction.atomic
+def case_reject(*, actor, case: Case, reason: str) -> Case:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed.for_field("reason", _("Give the reason for the rejection."))
+    locked = _lock(case)
+    _check(locked, case, actor, "reject")
+    _finish(locked, actor, Status.REJECTED, EventKind.REJECTED, reason, "on_rejected")
+    _notify_applicant(locked, gettext_lazy("Rejected: %(title)s") % {"title": locked.title}, reason)
+    return locked
+
+
+@transaction.atomic
+def case_return(*, actor, case: Case, comment: str) -> Case:
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationFailed.for_field("comment", _("Say what the applicant should change."))
+    locked = _lock(case)
+    _check(locked, case, actor, "return")
+    before = locked.status
+    locked.status = Status.RETURNED
+    locked.overdue = False
+    locked.deadline = None
+    locked.save()
+    _event(locked, EventKind.RETURNED, actor, before=before, text=comment)
+    _audit(locked, actor, "return", before, comment=comment)
+    _notify_applicant(
+        locked, gettext_lazy("Changes requested: %(title)s") % {"title": locked.title}, comment
+    )
+    return locked
+
+
+@transaction.atomic
+def case_withdraw(*, actor, case: Case) -> Case:
+    locked = _lock(case)
+    _check(locked, case, actor, "withdraw")
+    _finish(locked, actor, Status.WITHDRAWN, EventKind.WITHDRAWN, "", "on_withdrawn")
+    return locked
+
+
+@transaction.atomic
+def case_comment(*, actor, case: Case, text: str, attachment=None) -> CaseEvent:
+    text = (text or "").strip()
+    if not text and attachment is None:
+        raise ValidationFailed.for_field("text", _("Write a comment or attach a file."))
+    if not case.__class__.objects.filter(pk=case.pk).filter(permissions.visibility(actor)).exists():
+        raise Forbidden(_("You cannot comment on this case."))
+    content_type = attachment_check(attachment) if attachment is not None else ""
+    event = CaseEvent.objects.create(
+        case=case, kind=EventKind.COMMENTED, actor=actor, step=case.current_step, text=text
+    )
+    if attachment is not None:
+        Attachment.objects.create(
+            case=case,
+            event=event,
+            file=attachment,
+            name=(getattr(attachment, "name", "") or "file")[-200:],
+            content_type=content_type,
+            size=attachment.size,
+            uploaded_by=actor,
+        )
+    return event
+
+
+@transaction.atomic
+def cases_flag_overdue(*, today=None) -> int:
+    """Flag the cases whose step deadline has passed; run daily by the scheduler."""
+    today = today or timezone.localdate()
+    due = Case.objects.filter(status=Status.SUBMITTED, overdue=False, deadline__lt=today)
+    flagged = 0
+    for case in due.select_for_update(of=("self",)).select_related("current_step", "applicant"):
+        case.overdue = True
+        case.save(update_fields=["overdue", "updated_at"])
+        _event(case, EventKind.OVERDUE, None, before=case.status)
+        flagged += 1
+        url = case_url(case)
+        for user in permissions.step_reviewers(case, case.current_step):
+            notify(
+                user=user,
+                title=gettext_lazy("Overdue: %(title)s") % {"title": case.title},
+                url=url,
+            )
+    return flagged

@@ -1,0 +1,185 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from factories import EnterpriseFactory, ParkFactory, Role, member
+from parkos.approvals.models import Attachment, Notification, Status
+
+pytestmark = pytest.mark.django_db
+
+
+def api(client, user=None):
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def test_case_detail_permission_matrix(client, open_case, applicant, reviewer):
+    case = open_case()
+    url = f"/api/approvals/cases/{case.id}"
+    assert client.get(url).status_code == 401
+    outsider = member(Role.ENTERPRISE_ADMIN, enterprise=EnterpriseFactory())
+    assert api(client, outsider).get(url).status_code == 404
+    other_park = member(Role.REVIEWER, park=ParkFactory())
+    assert api(client, other_park).get(url).status_code == 404
+    response = api(client, applicant).get(url)
+    assert response.status_code == 200
+    assert response.json()["actions"] == ["withdraw"]
+    response = api(client, reviewer).get(url)
+    assert response.json()["actions"] == ["approve", "return", "reject"]
+
+
+def test_approve_permission_matrix(client, open_case, applicant, reviewer):
+    case = open_case()
+    url = f"/api/approvals/cases/{case.id}/approve"
+    assert client.post(url, {}, content_type="application/json").status_code == 401
+    outsider = member(Role.REVIEWER, park=ParkFactory())
+    assert api(client, outsider).post(url, {}, content_type="application/json").status_code == 404
+    assert api(client, applicant).post(url, {}, content_type="application/json").status_code == 403
+    response = api(client, reviewer).post(url, {}, content_type="application/json")
+    assert response.status_code == 200
+    assert response.json()["current_step"]["name"] == "Finance"
+
+
+def test_reject_without_reason_and_approve_withdrawn_are_clear_errors(
+    client, open_case, applicant, reviewer
+):
+    case = open_case()
+    response = api(client, reviewer).post(
+        f"/api/approvals/cases/{case.id}/reject", {"reason": ""}, content_type="application/json"
+    )
+    assert response.status_code == 422 and "reason" in response.json()["fields"]
+    api(client, applicant).post(f"/api/approvals/cases/{case.id}/withdraw")
+    response = api(client, reviewer).post(
+        f"/api/approvals/cases/{case.id}/approve", {}, content_type="application/json"
+    )
+    # A withdrawn case is no longer in the reviewer's scope of action: 404 for them.
+    assert response.status_code in (404, 409)
+    case.refresh_from_db()
+    assert case.status == Status.WITHDRAWN
+
+
+def test_inbox_list_has_a_query_budget(client, open_case, reviewer, django_assert_max_num_queries):
+    for _ in range(8):
+        open_case()
+    api(client, reviewer)
+    with django_assert_max_num_queries(8):
+        response = client.get("/api/approvals/inbox")
+    assert response.json()["count"] == 8
+    assert client.get("/api/approvals/inbox?overdue=true").json()["count"] == 0
+
+
+def test_comment_with_attachment_checks_type_and_size(client, open_case, applicant):
+    case = open_case()
+    api(client, applicant)
+    ok = client.post(
+        f"/api/approvals/cases/{case.id}/comments",
+        {
+            "text": "contract",
+            "attachment": SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\n" + b"0" * 10),
+        },
+    )
+    assert ok.status_code == 201
+    bad = client.post(
+        f"/api/approvals/cases/{case.id}/comments",
+        {"text": "x", "attachment": SimpleUploadedFile("run.exe", b"MZ" + b"0" * 10)},
+    )
+    assert bad.status_code == 422 and "attachment" in bad.json()["fields"]
+    assert Attachment.objects.filter(case=case).count() == 1
+    attachment = Attachment.objects.get(case=case)
+    assert client.get(reverse("approvals:attachment", args=[attachment.id])).status_code == 200
+    outsider = member(Role.ENTERPRISE_ADMIN, enterprise=EnterpriseFactory())
+    client.force_login(outsider)
+    assert client.get(reverse("approvals:attachment", args=[attachment.id])).status_code == 404
+
+
+def test_inbox_page_and_batch_approve(client, open_case, reviewer):
+    first, second = open_case(title="第一件"), open_case(title="第二件")
+    client.force_login(reviewer)
+    page = client.get(reverse("approvals:inbox"))
+    assert page.status_code == 200
+    assert "第一件" in page.content.decode()
+    response = client.post(reverse("approvals:inbox"), {"case": [str(first.id), str(second.id)]})
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert first.current_step.position == 2
+
+
+def test_case_page_actions_and_errors(client, open_case, reviewer, applicant):
+    case = open_case()
+    client.force_login(reviewer)
+    url = reverse("approvals:case_act", args=[case.id])
+    response = client.post(url, {"action": "return", "text": ""})
+    assert response.status_code == 422
+    response = client.post(url, {"action": "return", "text": "请补充合同"})
+    assert response.status_code == 302
+    client.force_login(applicant)
+    page = client.get(reverse("approvals:case_detail", args=[case.id])).content.decode()
+    assert "请补充合同" in page and 'data-testid="resubmit"' in page
+    assert client.get(reverse("approvals:my_cases")).status_code == 200
+
+
+def test_notifications_bell_and_mark_read(
+    client, open_case, reviewer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        open_case()
+    client.force_login(reviewer)
+    assert client.get("/api/approvals/notifications/unread").json() == {"unread": 1}
+    page = client.get(reverse("approvals:notifications")).content.decode()
+    assert 'data-testid="bell-count"' in page
+    client.post(reverse("approvals:notifications"))
+    assert Notification.objects.filter(user=reviewer, read_at__isnull=True).count() == 0
+
+
+def test_process_page_for_network_operators_only(client, process, finance, reviewer):
+    url = reverse("approvals:process_edit", args=[process.id])
+    client.force_login(reviewer)
+    assert client.get(url).status_code == 403
+    client.force_login(finance)
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "name": "两步审批",
+            "step_count": "3",
+            "step-0-name": "园区初审",
+            "step-0-role": "reviewer",
+            "step-0-scope": "park",
+            "step-0-deadline_days": "2",
+            "step-0-sign_off": "any",
+            "step-1-name": "财务",
+            "step-1-role": "operator_admin",
+            "step-1-scope": "network",
+            "step-1-deadline_days": "0",
+            "step-1-sign_off": "any",
+        },
+    )
+    assert response.status_code == 422
+    process.refresh_from_db()
+    assert process.name == "Two steps"
+
+
+def test_process_api_lists_and_updates_for_network_operators(client, process, finance, reviewer):
+    client.force_login(reviewer)
+    listed = client.get("/api/approvals/processes").json()
+    assert [s["name"] for s in listed["items"][0]["steps"]] == ["Park review", "Finance"]
+    body = {
+        "name": "Renamed",
+        "steps": [{"name": "Only", "role": "reviewer", "scope": "park", "deadline_days": 3}],
+    }
+    url = f"/api/approvals/processes/{process.id}"
+    assert client.put(url, body, content_type="application/json").status_code == 403
+    client.force_login(finance)
+    response = client.put(url, body, content_type="application/json")
+    assert response.status_code == 200
+    assert [s["name"] for s in response.json()["steps"]] == ["Only"]
+    bad = client.put(url, {**body, "steps": []}, content_type="application/json")
+    assert bad.status_code == 422 and "steps" in bad.json()["fields"]
+
+
+def test_overdue_celery_task_runs(open_case):
+    from parkos.approvals.tasks import flag_overdue
+
+    open_case()
+    assert flag_overdue.run() == 0
