@@ -4,6 +4,7 @@ comes from the environment (see docs/operations.md)."""
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parents[3]
@@ -178,7 +179,32 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Periodic jobs: `celery beat` in production, `parkos run-schedule` in the embedded default.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "approvals-flag-overdue": {
+        "task": "approvals.flag_overdue",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "marketplace-expire-grants": {
+        "task": "marketplace.expire_voucher_grants",
+        "schedule": crontab(hour=0, minute=10),
+    },
+    "marketplace-provider-scores": {
+        "task": "marketplace.recompute_provider_scores",
+        "schedule": crontab(hour=2, minute=0),
+    },
+    "property-check-sla": {"task": "property.check_sla", "schedule": crontab(minute="*/5")},
+    "property-retrain": {"task": "property.retrain", "schedule": crontab(hour=3, minute=0)},
+    "property-inspection-rounds": {
+        "task": "property.generate_rounds",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    "property-rescore-month": {
+        "task": "property.rescore_current_month",
+        "schedule": crontab(minute=15),
+    },
+    "crowd-rollup": {"task": "crowd.rollup", "schedule": crontab(minute="*/5")},
+    "crowd-refresh-forecasts": {"task": "crowd.refresh_forecasts", "schedule": crontab(minute=20)},
+}
 # Tests run jobs inline so that what a job writes is visible when the request returns.
 JOBS_INLINE = env.bool("JOBS_INLINE", default=False)
 

@@ -42,9 +42,9 @@ def run_forever(*, sleep: Callable[[float], None] = time.sleep, rounds: int | No
         due, wait = due_entries(last_runs, now)
         for name in due:
             entry = settings.CELERY_BEAT_SCHEDULE[name]
-            task = current_app.tasks[entry["task"]]
             close_old_connections()
             try:
+                task = current_app.tasks[entry["task"]]
                 task.run(*entry.get("args", ()), **entry.get("kwargs", {}))
             except Exception:
                 logger.exception("scheduled job %s failed", name)
