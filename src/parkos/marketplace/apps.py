@@ -6,3 +6,8 @@ class MarketplaceConfig(AppConfig):
     name = "parkos.marketplace"
     label = "marketplace"
     verbose_name = _("Cloud service supermarket")
+
+    def ready(self) -> None:
+        from parkos.marketplace import approvals_door
+
+        approvals_door.register()

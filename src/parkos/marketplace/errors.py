@@ -1,0 +1,22 @@
+"""Error codes of the supermarket, so clients can tell refusals apart."""
+
+from enum import StrEnum
+
+
+class MarketplaceError(StrEnum):
+    PRICE_NOT_POSITIVE = "price_not_positive"
+    PROVIDER_NOT_VERIFIED = "provider_not_verified"
+    PRODUCT_NOT_LIVE = "product_not_live"
+    PRODUCT_HAS_NO_PLAN = "product_has_no_plan"
+    WRONG_STATE = "wrong_state"
+    VOUCHER_NOT_ELIGIBLE = "voucher_not_eligible"
+    VOUCHER_OVER_RATIO = "voucher_over_ratio"
+    VOUCHER_OVER_BALANCE = "voucher_over_balance"
+    VOUCHER_EXPIRED = "voucher_expired"
+    VOUCHER_NO_GRANT = "voucher_no_grant"
+    BUDGET_EXCEEDED = "budget_exceeded"
+    CAP_EXCEEDED = "cap_exceeded"
+    ALREADY_REVIEWED = "already_reviewed"
+    NOT_ACCEPTED = "not_accepted"
+    ALREADY_CLAIMED = "already_claimed"
+    QUERY_TOO_LONG = "query_too_long"

@@ -1,0 +1,232 @@
+"""An order's life from enquiry to acceptance, its events, reviews, complaints and scores."""
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from parkos.core.money import MoneyField
+
+
+class OrderStatus(models.TextChoices):
+    ENQUIRY = "enquiry", _("Enquiry")
+    QUOTED = "quoted", _("Quoted")
+    ORDERED = "ordered", _("Ordered")
+    DELIVERED = "delivered", _("Delivered")
+    ACCEPTED = "accepted", _("Accepted")
+    COMPLAINED = "complained", _("Under complaint")
+    CANCELLED = "cancelled", _("Cancelled")
+    DECLINED = "declined", _("Declined")
+
+
+class Order(models.Model):
+    """One purchase: it starts as an enquiry (or straight as an order at the list price)
+    and keeps its whole life, each step timestamped, in this row and in OrderEvent."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    number = models.CharField(_("number"), max_length=24, unique=True)
+    enterprise = models.ForeignKey(
+        "parks.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    provider = models.ForeignKey(
+        "marketplace.Provider",
+        verbose_name=_("provider"),
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    product = models.ForeignKey(
+        "marketplace.Product",
+        verbose_name=_("product"),
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    plan = models.ForeignKey(
+        "marketplace.Plan", verbose_name=_("plan"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=12, choices=OrderStatus.choices)
+    message = models.TextField(_("message"), blank=True)
+    quantity = models.PositiveIntegerField(_("quantity"), default=1)
+    quoted_amount = MoneyField(_("quoted amount (CNY)"), null=True, blank=True)
+    quote_note = models.TextField(_("quote note"), blank=True)
+    quote_valid_until = models.DateField(_("quote valid until"), null=True, blank=True)
+    amount = MoneyField(_("amount (CNY)"), null=True, blank=True)
+    voucher_amount = MoneyField(_("paid by voucher (CNY)"), default=0)
+    enterprise_amount = MoneyField(_("paid by the enterprise (CNY)"), default=0)
+    voucher_grant = models.ForeignKey(
+        "marketplace.VoucherGrant",
+        verbose_name=_("voucher grant"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    period_start = models.DateField(_("period start"), null=True, blank=True)
+    period_end = models.DateField(_("period end"), null=True, blank=True)
+    renewal_of = models.ForeignKey(
+        "self",
+        verbose_name=_("renewal of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="renewals",
+    )
+    invoice_title = models.CharField(_("invoice title (发票抬头)"), max_length=200, blank=True)
+    invoice_tax_id = models.CharField(_("taxpayer id"), max_length=20, blank=True)
+    invoice_email = models.EmailField(_("invoice email"), blank=True)
+    enquired_at = models.DateTimeField(_("enquired at"), null=True, blank=True)
+    quoted_at = models.DateTimeField(_("quoted at"), null=True, blank=True)
+    ordered_at = models.DateTimeField(_("ordered at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    complained_at = models.DateTimeField(_("complained at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["provider", "status"]),
+            models.Index(fields=["enterprise", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(voucher_amount__gte=0) & Q(enterprise_amount__gte=0),
+                name="marketplace_order_split_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gt=0),
+                name="marketplace_order_amount_positive",
+            ),
+        ]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class OrderEvent(models.Model):
+    """A state change of an order: who, when, from what to what."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("time"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=20)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["at"]
+        verbose_name = _("order event")
+        verbose_name_plural = _("order events")
+
+    def __str__(self) -> str:
+        return f"{self.order} {self.from_status}→{self.to_status}"
+
+
+class Review(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="review")
+    product = models.ForeignKey(
+        "marketplace.Product", on_delete=models.CASCADE, related_name="reviews"
+    )
+    provider = models.ForeignKey(
+        "marketplace.Provider", on_delete=models.CASCADE, related_name="reviews"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    stars = models.PositiveSmallIntegerField(
+        _("stars"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    text = models.TextField(_("review"), blank=True)
+    created_at = models.DateTimeField(_("written at"))
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stars__gte=1) & Q(stars__lte=5), name="marketplace_review_stars_1_5"
+            )
+        ]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+
+    def __str__(self) -> str:
+        return f"{self.order} ★{self.stars}"
+
+
+class ComplaintStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    UPHELD = "upheld", _("Upheld")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class Complaint(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="complaints")
+    provider = models.ForeignKey(
+        "marketplace.Provider", on_delete=models.CASCADE, related_name="complaints"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(_("complaint"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=ComplaintStatus.choices, default=ComplaintStatus.OPEN
+    )
+    resolution = models.TextField(_("resolution"), blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("raised at"))
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+
+    def __str__(self) -> str:
+        return f"{self.order} · {self.get_status_display()}"
+
+
+class ProviderScore(models.Model):
+    """One computation of a provider's quality score, kept so the history can be shown."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    provider = models.ForeignKey(
+        "marketplace.Provider", on_delete=models.CASCADE, related_name="scores"
+    )
+    computed_at = models.DateTimeField(_("computed at"))
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
+    rating = models.DecimalField(_("smoothed rating"), max_digits=4, decimal_places=2)
+    sla_compliance = models.DecimalField(_("SLA compliance"), max_digits=5, decimal_places=4)
+    complaint_rate = models.DecimalField(_("complaint rate"), max_digits=5, decimal_places=4)
+    response_hours = models.DecimalField(
+        _("median first response (hours)"), max_digits=8, decimal_places=2, null=True
+    )
+    review_count = models.PositiveIntegerField(default=0)
+    order_count = models.PositiveIntegerField(default=0)
+    flagged = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-computed_at"]
+        verbose_name = _("provider score")
+        verbose_name_plural = _("provider scores")
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.score}"

@@ -1,0 +1,119 @@
+"""Every access decision of the cloud service supermarket, for the web and the API alike.
+
+- The catalogue (live products of verified providers, categories, rankings, reviews) is
+  visible to every signed-in user.
+- A provider's staff see and change their own provider, its products in every state, and
+  the orders placed with it; never another provider's enquiries or orders.
+- An enterprise's members see their own orders, voucher applications, grants and balance;
+  never another enterprise's. Its members enquire and order; its admins apply for vouchers.
+- Operators review listings, verify providers, run programmes, approve claims and see
+  everything; reviewers see vouchers and orders (they decide voucher applications in the
+  approvals engine).
+Invisible objects are reported as absent (404), visible ones the actor may not change as
+forbidden (403).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+
+from parkos.accounts.models import ENTERPRISE_ROLES, Role
+from parkos.accounts.selectors import user_enterprise_ids, user_has_role, user_organization_ids
+
+OPERATOR_ROLES = (Role.OPERATOR_ADMIN,)
+STAFF_READ_ROLES = (Role.OPERATOR_ADMIN, Role.REVIEWER)
+
+
+def provider_ids(user) -> set[str]:
+    from parkos.marketplace.models import Provider
+
+    return user_organization_ids(user, Provider, Role.PROVIDER)
+
+
+def enterprise_ids(user) -> set:
+    return user_enterprise_ids(user, roles=ENTERPRISE_ROLES)
+
+
+def is_operator(user) -> bool:
+    return user_has_role(user, *OPERATOR_ROLES)
+
+
+def is_staff_reader(user) -> bool:
+    return user_has_role(user, *STAFF_READ_ROLES)
+
+
+def require_operator(user) -> None:
+    if not is_operator(user):
+        raise PermissionDenied
+
+
+def require_staff_reader(user) -> None:
+    if not is_staff_reader(user):
+        raise PermissionDenied
+
+
+def is_provider_staff(user, provider_id) -> bool:
+    return str(provider_id) in provider_ids(user)
+
+
+def require_provider_staff(user, provider_id) -> None:
+    if not is_provider_staff(user, provider_id):
+        raise PermissionDenied
+
+
+def is_enterprise_member(user, enterprise_id, roles=ENTERPRISE_ROLES) -> bool:
+    return enterprise_id in user_enterprise_ids(user, roles=roles)
+
+
+def require_enterprise_member(user, enterprise_id) -> None:
+    if not is_enterprise_member(user, enterprise_id):
+        raise PermissionDenied
+
+
+def require_enterprise_admin(user, enterprise_id) -> None:
+    if not is_enterprise_member(user, enterprise_id, roles=(Role.ENTERPRISE_ADMIN,)):
+        raise PermissionDenied
+
+
+def can_buy(user) -> bool:
+    return bool(enterprise_ids(user))
+
+
+def product_visibility(user) -> Q:
+    """Live products for all; a provider's staff also see their own drafts; operators all."""
+    if is_operator(user):
+        return Q()
+    visible = Q(status="live", provider__status="verified")
+    own = provider_ids(user)
+    if own:
+        visible |= Q(provider_id__in=own)
+    return visible
+
+
+def provider_visibility(user) -> Q:
+    if is_operator(user):
+        return Q()
+    visible = Q(status="verified")
+    own = provider_ids(user)
+    if own:
+        visible |= Q(id__in=own)
+    return visible
+
+
+def order_visibility(user) -> Q:
+    """Orders of the user's enterprises and providers; staff readers see all."""
+    if is_staff_reader(user):
+        return Q()
+    return Q(enterprise_id__in=enterprise_ids(user)) | Q(provider_id__in=provider_ids(user))
+
+
+def enterprise_money_visibility(user) -> Q:
+    """Voucher applications and grants: the enterprise's own, and staff readers."""
+    if is_staff_reader(user):
+        return Q()
+    return Q(enterprise_id__in=enterprise_ids(user))
+
+
+def claim_visibility(user) -> Q:
+    if is_staff_reader(user):
+        return Q()
+    return Q(provider_id__in=provider_ids(user))

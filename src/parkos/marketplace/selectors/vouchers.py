@@ -1,0 +1,125 @@
+"""Reads of voucher programmes, applications, grants, the ledger, claims and reports."""
+
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from parkos.core.money import to_cny
+from parkos.marketplace import permissions
+from parkos.marketplace.models import (
+    ClaimStatus,
+    LedgerKind,
+    Order,
+    OrderStatus,
+    VoucherApplication,
+    VoucherClaim,
+    VoucherGrant,
+    VoucherLedgerEntry,
+    VoucherProgramme,
+)
+from parkos.marketplace.selectors.common import get_or_404
+
+ZERO = Decimal("0.00")
+
+
+def programme_list(*, actor) -> QuerySet[VoucherProgramme]:
+    """Programmes are public: enterprises read their terms before applying."""
+    return VoucherProgramme.objects.prefetch_related("categories").order_by("-valid_from")
+
+
+def programme_get(*, actor, programme_id) -> VoucherProgramme:
+    return get_or_404(programme_list(actor=actor), programme_id)
+
+
+def application_list(*, actor) -> QuerySet[VoucherApplication]:
+    return (
+        VoucherApplication.objects.filter(permissions.enterprise_money_visibility(actor))
+        .select_related("programme", "enterprise")
+        .order_by("-created_at")
+    )
+
+
+def application_get(*, actor, application_id) -> VoucherApplication:
+    return get_or_404(application_list(actor=actor), application_id)
+
+
+def grant_list(*, actor, enterprise_id=None) -> QuerySet[VoucherGrant]:
+    grants = (
+        VoucherGrant.objects.filter(permissions.enterprise_money_visibility(actor))
+        .select_related("programme", "enterprise")
+        .order_by("-created_at")
+    )
+    if enterprise_id:
+        grants = grants.filter(enterprise_id=enterprise_id)
+    return grants
+
+
+def grant_get(*, actor, grant_id) -> VoucherGrant:
+    return get_or_404(grant_list(actor=actor), grant_id)
+
+
+def ledger_for_grant(*, actor, grant: VoucherGrant) -> QuerySet[VoucherLedgerEntry]:
+    grant_get(actor=actor, grant_id=grant.pk)
+    return grant.ledger.select_related("order").order_by("at")
+
+
+def voucher_balance(*, actor, enterprise_id) -> dict:
+    """The enterprise's voucher money across its usable grants."""
+    grants = grant_list(actor=actor, enterprise_id=enterprise_id).filter(expired_at__isnull=True)
+    figures = grants.aggregate(
+        balance=Sum("balance"), reserved=Sum("reserved"), redeemed=Sum("redeemed")
+    )
+    return {key: to_cny(value or ZERO) for key, value in figures.items()}
+
+
+def claim_list(*, actor, status: str = "") -> QuerySet[VoucherClaim]:
+    claims = (
+        VoucherClaim.objects.filter(permissions.claim_visibility(actor))
+        .select_related("order__product", "provider", "programme")
+        .order_by("created_at")
+    )
+    if status:
+        claims = claims.filter(status=status)
+    return claims
+
+
+def programme_report(*, actor, programme: VoucherProgramme) -> dict:
+    """Granted, reserved, used and reimbursed, with the use by category."""
+    permissions.require_staff_reader(actor)
+    grants = programme.grants.aggregate(
+        granted=Sum("amount"),
+        balance=Sum("balance"),
+        reserved=Sum("reserved"),
+        redeemed=Sum("redeemed"),
+        enterprises=Count("enterprise", distinct=True),
+    )
+    expired = VoucherLedgerEntry.objects.filter(
+        grant__programme=programme, kind=LedgerKind.EXPIRE
+    ).aggregate(total=Sum("balance_delta"))["total"]
+    claims = programme.claims.aggregate(
+        claimed=Sum("amount"),
+        reimbursed=Sum("amount", filter=Q(status=ClaimStatus.APPROVED)),
+        waiting=Sum("amount", filter=Q(status=ClaimStatus.SUBMITTED)),
+    )
+    by_category = list(
+        Order.objects.filter(voucher_grant__programme=programme, status=OrderStatus.ACCEPTED)
+        .values("product__category__name", "product__category__name_en")
+        .annotate(used=Sum("voucher_amount"), orders=Count("id"), total=Sum("amount"))
+        .order_by("-used")
+    )
+    for row in by_category:
+        row["used"], row["total"] = to_cny(row["used"]), to_cny(row["total"])
+    return {
+        "programme": programme,
+        "budget": programme.total_budget,
+        "granted": to_cny(grants["granted"] or ZERO),
+        "balance": to_cny(grants["balance"] or ZERO),
+        "reserved": to_cny(grants["reserved"] or ZERO),
+        "used": to_cny(grants["redeemed"] or ZERO),
+        "expired": to_cny(-(expired or ZERO)),
+        "enterprises": grants["enterprises"],
+        "claimed": to_cny(claims["claimed"] or ZERO),
+        "reimbursed": to_cny(claims["reimbursed"] or ZERO),
+        "waiting": to_cny(claims["waiting"] or ZERO),
+        "by_category": by_category,
+    }

@@ -1,0 +1,1 @@
+"""Every write of the supermarket, by subdomain: catalogue, orders, vouchers, quality."""

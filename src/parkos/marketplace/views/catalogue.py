@@ -1,0 +1,264 @@
+"""Pages of the catalogue: search with facets, product, provider, ranking, listing review."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from parkos.core.errors import ServiceError, ValidationFailed
+from parkos.marketplace import permissions, selectors
+from parkos.marketplace.models import BillingPeriod, DeliveryModel
+from parkos.marketplace.services import catalogue, vouchers
+from parkos.marketplace.views.common import decimal_or_none, report_error
+
+SORT_LABELS = {
+    "relevance": gettext_lazy("Relevance"),
+    "rating": gettext_lazy("Rating"),
+    "price": gettext_lazy("Price, low to high"),
+    "-price": gettext_lazy("Price, high to low"),
+    "popularity": gettext_lazy("Popularity"),
+    "newest": gettext_lazy("Newest"),
+}
+
+
+def _filters(request) -> selectors.SearchFilters:
+    sort = request.GET.get("sort", "relevance")
+    return selectors.SearchFilters(
+        q=request.GET.get("q", ""),
+        category=request.GET.get("category", ""),
+        provider=request.GET.get("provider", ""),
+        price_min=decimal_or_none(request.GET.get("price_min")),
+        price_max=decimal_or_none(request.GET.get("price_max")),
+        voucher=request.GET.get("voucher") in ("1", "on", "true"),
+        rating_min=decimal_or_none(request.GET.get("rating_min")),
+        sort=sort if sort in SORT_LABELS else "relevance",
+    )
+
+
+@login_required
+def home(request):
+    filters = _filters(request)
+    error = None
+    try:
+        products = selectors.product_search(actor=request.user, filters=filters)
+        facets = selectors.search_facets(actor=request.user, filters=filters)
+        paginator = Paginator(products, 20)
+        # The facets counted the same results already: no second COUNT query.
+        paginator.count = facets["total"]
+        page = paginator.get_page(request.GET.get("page"))
+    except ServiceError as failure:
+        error = failure.message
+        filters.q = filters.q[:200]
+        page, facets = None, None
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filters": filters,
+        "page": page,
+        "facets": facets,
+        "error": error,
+        "tree": selectors.category_tree(actor=request.user),
+        "sorts": list(SORT_LABELS.items()),
+        "querystring": query.urlencode(),
+        "provider_ids": permissions.provider_ids(request.user),
+        "is_operator": permissions.is_operator(request.user),
+    }
+    template = "marketplace/_results.html" if request.htmx else "marketplace/home.html"
+    return render(request, template, context, status=422 if error else 200)
+
+
+@login_required
+def product_detail(request, product_id):
+    product = selectors.product_get(actor=request.user, product_id=product_id)
+    if not permissions.is_provider_staff(request.user, product.provider_id):
+        catalogue.product_record_view(product=product)
+    enterprise_ids = permissions.enterprise_ids(request.user)
+    split = None
+    plans = list(product.plans.all())
+    if enterprise_ids and plans:
+        from parkos.parks.selectors import enterprise_get
+
+        enterprise = enterprise_get(actor=request.user, enterprise_id=next(iter(enterprise_ids)))
+        split = vouchers.voucher_split(
+            enterprise=enterprise, product=product, amount=plans[0].price
+        )
+    context = {
+        "product": product,
+        "plans": plans,
+        "reviews": selectors.review_list(actor=request.user, product_id=product.id)[:20],
+        "can_buy": bool(enterprise_ids),
+        "is_staff": permissions.is_provider_staff(request.user, product.provider_id),
+        "split": split,
+    }
+    return render(request, "marketplace/product_detail.html", context)
+
+
+@login_required
+def provider_detail(request, provider_id):
+    provider = selectors.provider_get(actor=request.user, provider_id=provider_id)
+    products = selectors.product_search(
+        actor=request.user,
+        filters=selectors.SearchFilters(provider=str(provider.id), sort="rating"),
+    )
+    score = provider.scores.first()
+    return render(
+        request,
+        "marketplace/provider_detail.html",
+        {"provider": provider, "products": products, "score": score},
+    )
+
+
+@login_required
+def provider_apply(request):
+    if request.method == "POST":
+        fields = [
+            "name",
+            "name_en",
+            "credit_code",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "website",
+            "city",
+            "credentials",
+            "description",
+        ]
+        try:
+            provider = catalogue.provider_apply(
+                actor=request.user, **{name: request.POST.get(name, "") for name in fields}
+            )
+        except ServiceError as failure:
+            report_error(request, failure)
+            return render(
+                request, "marketplace/provider_apply.html", {"data": request.POST}, status=422
+            )
+        messages.success(request, _("Your application has been sent for verification."))
+        return redirect("marketplace:provider_detail", provider_id=provider.id)
+    return render(request, "marketplace/provider_apply.html", {"data": {}})
+
+
+@login_required
+def ranking(request):
+    code = request.GET.get("category", "")
+    category = None
+    if code:
+        try:
+            category = selectors.category_get(code=code)
+        except ServiceError:
+            category = None
+    return render(
+        request,
+        "marketplace/ranking.html",
+        {
+            "providers": selectors.provider_ranking(actor=request.user, category=category),
+            "category": category,
+            "tree": selectors.category_tree(actor=request.user),
+        },
+    )
+
+
+@login_required
+def review_queue(request):
+    products = selectors.product_review_queue(actor=request.user)
+    flagged = selectors.provider_list(actor=request.user).filter(flagged=True)
+    applied = selectors.provider_list(actor=request.user).filter(status="applied")
+    return render(
+        request,
+        "marketplace/review_queue.html",
+        {"products": products, "flagged": flagged, "applied": applied},
+    )
+
+
+@login_required
+@require_POST
+def product_review(request, product_id):
+    product = selectors.product_get(actor=request.user, product_id=product_id)
+    try:
+        catalogue.product_review(
+            actor=request.user,
+            product=product,
+            approved=request.POST.get("decision") == "approve",
+            note=request.POST.get("note", ""),
+        )
+    except ServiceError as failure:
+        report_error(request, failure)
+    else:
+        messages.success(request, _("The listing has been decided."))
+    return redirect("marketplace:review_queue")
+
+
+@login_required
+def product_new(request):
+    """A provider's staff list a new product with its first plan; it starts as a draft."""
+    own = sorted(permissions.provider_ids(request.user))
+    if not own:
+        raise PermissionDenied
+    providers = list(selectors.provider_list(actor=request.user).filter(pk__in=own))
+    if request.method == "POST":
+        data = request.POST
+        try:
+            provider = next((p for p in providers if str(p.id) == data.get("provider")), None)
+            if provider is None:
+                raise ValidationFailed.for_field("provider", _("Unknown provider."))
+            product = catalogue.product_create(
+                actor=request.user,
+                provider=provider,
+                name=data.get("name", ""),
+                name_en=data.get("name_en", ""),
+                summary=data.get("summary", ""),
+                description=data.get("description", ""),
+                delivery_model=data.get("delivery_model", ""),
+                category=selectors.category_get(code=data.get("category", "")),
+                voucher_eligible=data.get("voucher_eligible") == "1",
+                sla_response_hours=_whole(data, "sla_response_hours"),
+                sla_delivery_days=_whole(data, "sla_delivery_days"),
+                plans=[
+                    {
+                        "name": data.get("plan_name", ""),
+                        "price": data.get("plan_price", ""),
+                        "billing_period": data.get("plan_billing_period", ""),
+                    }
+                ],
+            )
+        except ServiceError as failure:
+            report_error(request, failure)
+        else:
+            messages.success(request, _("The product is saved as a draft."))
+            return redirect("marketplace:product_detail", product_id=product.id)
+    context = {
+        "providers": providers,
+        "tree": selectors.category_tree(actor=request.user),
+        "delivery_models": DeliveryModel.choices,
+        "billing_periods": BillingPeriod.choices,
+        "data": request.POST if request.method == "POST" else {},
+    }
+    return render(
+        request,
+        "marketplace/product_new.html",
+        context,
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+def _whole(data, field: str) -> int:
+    try:
+        return int(data.get(field, ""))
+    except ValueError:
+        raise ValidationFailed.for_field(field, _("Enter a whole number.")) from None
+
+
+@login_required
+@require_POST
+def product_submit(request, product_id):
+    product = selectors.product_get(actor=request.user, product_id=product_id)
+    try:
+        catalogue.product_submit(actor=request.user, product=product)
+    except ServiceError as failure:
+        report_error(request, failure)
+    else:
+        messages.success(request, _("The product has been sent for review."))
+    return redirect("marketplace:product_detail", product_id=product.id)

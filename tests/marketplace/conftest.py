@@ -1,0 +1,177 @@
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from factories import PASSWORD, EnterpriseFactory, ParkFactory, member
+from parkos.accounts.models import Role
+from parkos.marketplace.models import Category, Provider, ProviderStatus
+from parkos.marketplace.services import catalogue, vouchers
+
+
+@dataclass
+class Market:
+    park: object
+    enterprise: object
+    other_enterprise: object
+    tenant: object
+    tenant_member: object
+    other_tenant: object
+    operator: object
+    reviewer: object
+    provider: object
+    provider_staff: object
+    other_provider: object
+    other_staff: object
+    product: object
+    plan: object
+    yearly_plan: object
+    plain_product: object
+    plain_plan: object
+    programme: object
+    grant: object
+
+
+def make_provider(name: str, code_seed: int, **extra) -> Provider:
+    import random
+
+    from parkos.demo.parks import make_credit_code
+
+    return Provider.objects.create(
+        name=name,
+        credit_code=make_credit_code(random.Random(code_seed), "310115"),
+        contact_name="联系人",
+        credentials="ISO 27001",
+        status=ProviderStatus.VERIFIED,
+        verified_at=timezone.now(),
+        **extra,
+    )
+
+
+def make_live_product(*, operator, staff, provider, category_code, name, price, **extra):
+    category = Category.objects.get(code=category_code)
+    plans = extra.pop("plans", [{"name": "标准版", "price": price, "billing_period": "month"}])
+    product = catalogue.product_create(
+        actor=staff,
+        provider=provider,
+        name=name,
+        category=category,
+        delivery_model=extra.pop("delivery_model", "saas"),
+        plans=plans,
+        **extra,
+    )
+    catalogue.product_submit(actor=staff, product=product)
+    catalogue.product_review(actor=operator, product=product, approved=True)
+    product.refresh_from_db()
+    return product
+
+
+@pytest.fixture
+def market(db):
+    from parkos.marketplace.categories import categories_seed
+
+    # Transactional tests flush the table the data migration seeded.
+    categories_seed(Category)
+    park = ParkFactory(code="flagship")
+    enterprise = EnterpriseFactory(park=park, name="上海云图智能科技有限公司")
+    other_enterprise = EnterpriseFactory(park=park, name="上海芯海微电子有限公司")
+    operator = member(Role.OPERATOR_ADMIN)
+    reviewer = member(Role.REVIEWER)
+    provider = make_provider("云会通信息技术有限公司", 1, name_en="YunHui Tech")
+    other_provider = make_provider("数安盾网络安全有限公司", 2, name_en="ShuAn Shield")
+    staff = member(Role.PROVIDER, organization=provider)
+    other_staff = member(Role.PROVIDER, organization=other_provider)
+    product = make_live_product(
+        operator=operator,
+        staff=staff,
+        provider=provider,
+        category_code="video-meeting",
+        name="云会视频会议专业版",
+        name_en="YunHui Video Meeting Pro",
+        description="高清视频会议，支持300方同时在线，屏幕共享与会议录制。",
+        price="1000.00",
+        voucher_eligible=True,
+        plans=[
+            {"name": "月付版", "price": "1000.00", "billing_period": "month"},
+            {"name": "年付版", "price": "10000.00", "billing_period": "year"},
+        ],
+    )
+    plain = make_live_product(
+        operator=operator,
+        staff=other_staff,
+        provider=other_provider,
+        category_code="cloud-security",
+        name="数安盾Web应用防火墙",
+        name_en="ShuAn Web Application Firewall",
+        description="云端WAF，防护SQL注入与跨站脚本攻击。",
+        price="3000.00",
+        voucher_eligible=False,
+    )
+    programme = vouchers.programme_create(
+        actor=operator,
+        code="2026-vouchers",
+        name="2026年科技创新券",
+        total_budget="100000.00",
+        per_enterprise_cap="20000.00",
+        copay_ratio="0.5",
+        valid_from=timezone.localdate() - timedelta(days=30),
+        valid_until=timezone.localdate() + timedelta(days=300),
+        categories=list(Category.objects.filter(code__in=["saas", "cloud-security"])),
+    )
+    grant = vouchers.grant_create(
+        actor=reviewer, programme=programme, enterprise=enterprise, amount="5000.00"
+    )
+    plans = list(product.plans.order_by("price"))
+    return Market(
+        park=park,
+        enterprise=enterprise,
+        other_enterprise=other_enterprise,
+        tenant=member(Role.ENTERPRISE_ADMIN, enterprise=enterprise),
+        tenant_member=member(Role.ENTERPRISE_MEMBER, enterprise=enterprise),
+        other_tenant=member(Role.ENTERPRISE_ADMIN, enterprise=other_enterprise),
+        operator=operator,
+        reviewer=reviewer,
+        provider=provider,
+        provider_staff=staff,
+        other_provider=other_provider,
+        other_staff=other_staff,
+        product=product,
+        plan=plans[0],
+        yearly_plan=plans[1],
+        plain_product=plain,
+        plain_plan=plain.plans.get(),
+        programme=programme,
+        grant=grant,
+    )
+
+
+@pytest.fixture
+def api(client):
+    """A JSON client signed in through the token endpoint."""
+
+    class Api:
+        def __init__(self):
+            self.headers = {}
+
+        def login(self, user):
+            response = client.post(
+                "/api/auth/token",
+                {"username": user.username, "password": PASSWORD},
+                content_type="application/json",
+            )
+            assert response.status_code == 200, response.content
+            self.headers = {"HTTP_AUTHORIZATION": f"Bearer {response.json()['token']}"}
+            return self
+
+        def anonymous(self):
+            self.headers = {}
+            return self
+
+        def get(self, path, **params):
+            return client.get(path, params, **self.headers)
+
+        def post(self, path, data=None):
+            return client.post(path, data or {}, content_type="application/json", **self.headers)
+
+    return Api()
