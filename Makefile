@@ -41,9 +41,9 @@ format: install
 
 # Regenerate and compile the translation catalogues (needs GNU gettext).
 messages: install
-	cd src/parkos && for app in core accounts parks approvals relief filings marketplace property iot crowd; do \
-	  [ -d $$app/locale ] && (cd $$app && ../../../.venv/bin/django-admin makemessages -l zh_Hans -l en --no-obsolete >/dev/null) || true; done
-	cd src/parkos && ../../.venv/bin/django-admin makemessages -l zh_Hans -l en --no-obsolete -i '*/*' >/dev/null
+	cd src/parkos && for app in core accounts parks demo approvals relief filings marketplace property iot crowd; do \
+	  [ -d $$app/locale ] && (cd $$app && ../../../.venv/bin/django-admin makemessages -l zh_Hans --no-obsolete >/dev/null) || true; done
+	cd src/parkos && ../../.venv/bin/django-admin makemessages -l zh_Hans --no-obsolete $(foreach app,core accounts parks demo approvals relief filings marketplace property iot crowd,-i '$(app)/*') >/dev/null
 	cd src/parkos && ../../.venv/bin/django-admin compilemessages >/dev/null
 
 # Front-end packages come from the npm registry; their built files are committed.

@@ -3,9 +3,18 @@ data it refuses. Small synthetic ticket texts; no database."""
 
 import numpy as np
 import pytest
+from django.utils import translation
 
 from parkos.property.dispatch import classifier
 from parkos.property.dispatch.classifier import DispatchDataError, DispatchModelError
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """The messages asserted below are the English source strings; users get them in Chinese."""
+    with translation.override("en"):
+        yield
+
 
 TICKETS = {
     "hvac": [

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from parkos.property.dispatch.classifier import DispatchDataError
 from parkos.property.dispatch.evaluation import (
@@ -14,6 +15,14 @@ from parkos.property.dispatch.evaluation import (
     read_labelled_file,
     train_and_test,
 )
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """The messages asserted below are the English source strings; users get them in Chinese."""
+    with translation.override("en"):
+        yield
+
 
 CLS_CTG = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "csl" / "cls_ctg"
 

@@ -202,6 +202,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "property.rescore_current_month",
         "schedule": crontab(minute=15),
     },
+    "property-score-last-month": {
+        "task": "property.score_month",
+        "schedule": crontab(day_of_month=1, hour=3, minute=0),
+    },
     "crowd-rollup": {"task": "crowd.rollup", "schedule": crontab(minute="*/5")},
     "crowd-refresh-forecasts": {"task": "crowd.refresh_forecasts", "schedule": crontab(minute=20)},
 }

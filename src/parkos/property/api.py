@@ -1,0 +1,293 @@
+"""Property management's JSON door (the tenants' app uses it): HTTP in, services and
+selectors, HTTP out."""
+
+from uuid import UUID
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import File, Query, Router, Schema, UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from parkos.core.errors import ValidationFailed
+from parkos.property import permissions, selectors, services
+from parkos.property.schemas import (
+    AnswerIn,
+    ConfirmIn,
+    DispatchIn,
+    EventOut,
+    MonthIn,
+    NoteIn,
+    PhotoOut,
+    ReasonIn,
+    RoundIn,
+    RoundOut,
+    ScoreOut,
+    SpotCheckIn,
+    SpotCheckOut,
+    SurveyIn,
+    SurveyOut,
+    TicketIn,
+    TicketOut,
+    WeightsIn,
+)
+
+router = Router(tags=["property"])
+
+
+def _existing(getter, field: str, **lookup):
+    try:
+        return getter(**lookup)
+    except Http404 as missing:
+        raise ValidationFailed.for_field(
+            field, _("Unknown %(field)s.") % {"field": field}
+        ) from missing
+
+
+def _park(request, park_id):
+    from parkos.parks.selectors import park_get
+
+    return _existing(park_get, "park", actor=request.user, park_id=park_id)
+
+
+class TicketFilters(Schema):
+    status: str = ""
+    awaiting_dispatcher: bool | None = None
+    mine: bool = False
+
+
+@router.get("/tickets", response=list[TicketOut])
+@paginate(LimitOffsetPagination)
+def ticket_list(request, filters: Query[TicketFilters]):
+    return selectors.ticket_list(
+        actor=request.user,
+        status=filters.status,
+        awaiting=filters.awaiting_dispatcher,
+        assigned_to_me=filters.mine,
+    )
+
+
+@router.post("/tickets", response={201: TicketOut})
+def ticket_create(request, payload: TicketIn):
+    from parkos.parks import selectors as parks
+
+    data = payload.dict()
+    unit_id, building_id, enterprise_id = (
+        data.pop("unit"),
+        data.pop("building"),
+        data.pop("enterprise"),
+    )
+    user = request.user
+    unit = _existing(parks.unit_get, "unit", actor=user, unit_id=unit_id) if unit_id else None
+    building = (
+        _existing(parks.building_get, "building", actor=user, building_id=building_id)
+        if building_id
+        else None
+    )
+    enterprise = (
+        _existing(parks.enterprise_get, "enterprise", actor=user, enterprise_id=enterprise_id)
+        if enterprise_id
+        else None
+    )
+    ticket = services.ticket_create(
+        actor=request.user, unit=unit, building=building, enterprise=enterprise, **data
+    )
+    return 201, ticket
+
+
+@router.get("/tickets/{ticket_id}", response=TicketOut)
+def ticket_detail(request, ticket_id: UUID):
+    return selectors.ticket_get(actor=request.user, ticket_id=ticket_id)
+
+
+@router.get("/tickets/{ticket_id}/events", response=list[EventOut])
+def ticket_events(request, ticket_id: UUID):
+    ticket = selectors.ticket_get(actor=request.user, ticket_id=ticket_id)
+    return list(selectors.ticket_events(actor=request.user, ticket=ticket))
+
+
+@router.post("/tickets/{ticket_id}/photos", response={201: list[PhotoOut]})
+def ticket_photos(request, ticket_id: UUID, photos: File[list[UploadedFile]]):
+    ticket = selectors.ticket_get(actor=request.user, ticket_id=ticket_id)
+    return 201, services.ticket_add_photos(actor=request.user, ticket=ticket, photos=photos)
+
+
+@router.post("/tickets/{ticket_id}/dispatch", response=TicketOut)
+def ticket_dispatch(request, ticket_id: UUID, payload: DispatchIn):
+    ticket = selectors.ticket_get(actor=request.user, ticket_id=ticket_id)
+    technician = None
+    if payload.technician:
+        technician = (
+            selectors.technician_list(actor=request.user, company_id=ticket.company_id)
+            .filter(pk=payload.technician)
+            .first()
+        )
+        if technician is None and permissions.can_desk(request.user, ticket.company_id):
+            raise ValidationFailed.for_field("technician", _("Unknown technician."))
+    return services.ticket_dispatch(
+        actor=request.user, ticket=ticket, category=payload.category, technician=technician
+    )
+
+
+@router.post("/tickets/{ticket_id}/accept", response=TicketOut)
+def ticket_accept(request, ticket_id: UUID):
+    ticket = selectors.ticket_get(actor=request.user, ticket_id=ticket_id)
+    return services.ticket_accept(actor=request.user, ticket=ticket)
+
+
+@router.post("/tickets/{ticket_id}/arrive", response=TicketOut)
+def ticket_arrive(request, ticket_id: UUID):
+    ticket = selectors.ticket_get(actor=request.user, ticket_id=ticket_id)
+    return services.ticket_arrive(actor=request.user, ticket=ticket)
+
+
+@router.post("/tickets/{ticket_id}/resolve", response=TicketOut)
+def ticket_resolve(request, ticket_id: UUID, payload: NoteIn):
+    ticket = selectors.ticket_get(actor=request.user, ticket_id=ticket_id)
+    return services.ticket_resolve(actor=request.user, ticket=ticket, note=payload.note)
+
+
+@router.post("/tickets/{ticket_id}/confirm", response=TicketOut)
+def ticket_confirm(request, ticket_id: UUID, payload: ConfirmIn):
+    ticket = selectors.ticket_get(actor=request.user, ticket_id=ticket_id)
+    return services.ticket_confirm(
+        actor=request.user, ticket=ticket, rating=payload.rating, comment=payload.comment
+    )
+
+
+@router.post("/tickets/{ticket_id}/reopen", response=TicketOut)
+def ticket_reopen(request, ticket_id: UUID, payload: ReasonIn):
+    ticket = selectors.ticket_get(actor=request.user, ticket_id=ticket_id)
+    return services.ticket_reopen(actor=request.user, ticket=ticket, reason=payload.reason)
+
+
+@router.post("/tickets/{ticket_id}/cancel", response=TicketOut)
+def ticket_cancel(request, ticket_id: UUID, payload: ReasonIn):
+    ticket = selectors.ticket_get(actor=request.user, ticket_id=ticket_id)
+    return services.ticket_cancel(actor=request.user, ticket=ticket, reason=payload.reason)
+
+
+@router.get("/dispatch/queue", response=list[TicketOut])
+@paginate(LimitOffsetPagination)
+def dispatch_queue(request):
+    return selectors.ticket_list(actor=request.user, awaiting=True).filter(
+        company_id__in=selectors.desk_companies(actor=request.user).values("id")
+    )
+
+
+@router.get("/inspections/rounds", response=list[RoundOut])
+@paginate(LimitOffsetPagination)
+def round_list(request):
+    return selectors.round_list(actor=request.user)
+
+
+@router.post("/inspections/rounds/{round_id}", response=RoundOut)
+def round_submit(request, round_id: UUID, payload: RoundIn):
+    selectors.round_get(actor=request.user, round_id=round_id)
+    return services.round_submit(actor=request.user, round_id=round_id, answers=payload.answers)
+
+
+@router.post("/inspections/spot-checks", response={201: SpotCheckOut})
+def spot_check_create(request, payload: SpotCheckIn):
+    company = _existing(
+        selectors.company_get, "company", actor=request.user, company_id=payload.company
+    )
+    check = services.spot_check_record(
+        actor=request.user,
+        company=company,
+        inspector=payload.inspector,
+        checked_on=payload.checked_on,
+        notes=payload.notes,
+        findings=[f.dict() for f in payload.findings],
+    )
+    return 201, check
+
+
+@router.get("/surveys", response=list[SurveyOut])
+@paginate(LimitOffsetPagination)
+def survey_list(request):
+    return selectors.survey_list(actor=request.user)
+
+
+@router.post("/surveys", response={201: SurveyOut})
+def survey_send(request, payload: SurveyIn):
+    from parkos.parks.selectors import zone_list
+
+    park = _park(request, payload.park)
+    zones = list(zone_list(actor=request.user, park_id=park.id).filter(id__in=payload.zones))
+    if len(zones) != len(set(payload.zones)):
+        raise ValidationFailed.for_field("zones", _("Unknown zone."))
+    survey = services.survey_send(
+        actor=request.user,
+        park=park,
+        title=payload.title,
+        questions=payload.questions,
+        opens_on=payload.opens_on,
+        closes_on=payload.closes_on,
+        zones=zones,
+    )
+    return 201, survey
+
+
+@router.post("/surveys/{survey_id}/answers", response={201: dict})
+def survey_answer(request, survey_id: UUID, payload: AnswerIn):
+    from parkos.parks.selectors import enterprise_get
+
+    survey = selectors.survey_get(actor=request.user, survey_id=survey_id)
+    enterprise = _existing(
+        enterprise_get, "enterprise", actor=request.user, enterprise_id=payload.enterprise
+    )
+    response = services.survey_answer(
+        actor=request.user, survey=survey, enterprise=enterprise, answers=payload.answers
+    )
+    return 201, {"average_rating": float(response.average_rating)}
+
+
+@router.get("/surveys/{survey_id}/results", response=dict)
+def survey_results(request, survey_id: UUID):
+    survey = selectors.survey_get(actor=request.user, survey_id=survey_id)
+    results = selectors.survey_results(actor=request.user, survey=survey)
+    results["by_company"] = [
+        {"company": r["company__name"], "answers": r["n"], "average": float(r["avg"] or 0)}
+        for r in results["by_company"]
+    ]
+    return results
+
+
+class ScoreFilters(Schema):
+    park: UUID | None = None
+    month: str = ""
+
+
+@router.get("/scores", response=list[ScoreOut])
+@paginate(LimitOffsetPagination)
+def score_list(request, filters: Query[ScoreFilters]):
+    from parkos.property.months import parse_month
+
+    month = parse_month(filters.month) if filters.month else None
+    if filters.month and month is None:
+        raise ValidationFailed.for_field("month", _("Give the month as YYYY-MM."))
+    return selectors.score_list(actor=request.user, park_id=filters.park, month=month)
+
+
+@router.post("/scores/compute", response=list[ScoreOut])
+def score_compute(request, payload: MonthIn):
+    park = _park(request, payload.park)
+    return services.month_compute(actor=request.user, park=park, month=payload.month)
+
+
+@router.post("/scores/close", response={201: dict})
+def score_close(request, payload: MonthIn):
+    park = _park(request, payload.park)
+    closing = services.month_close(actor=request.user, park=park, month=payload.month)
+    return 201, {"month": closing.month.isoformat(), "closed_at": closing.closed_at.isoformat()}
+
+
+@router.put("/scores/weights", response=dict)
+def score_weights(request, payload: WeightsIn):
+    park = _park(request, payload.park)
+    data = payload.dict()
+    data.pop("park")
+    weights = services.score_weights_set(actor=request.user, park=park, **data)
+    return {
+        k: float(getattr(weights, k)) for k in ("safety", "service", "satisfaction", "inspection")
+    }

@@ -1,0 +1,165 @@
+"""Pages of property management: the same selectors and services as the API."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from parkos.core.errors import ServiceError
+from parkos.property import permissions, selectors, services
+from parkos.property.forms import TicketForm
+from parkos.property.models import Category, TicketStatus
+
+
+@login_required
+def home(request):
+    user = request.user
+    context = {
+        "is_tenant": bool(selectors.tenant_units(actor=user)),
+        "technician": selectors.technician_for(user),
+        "desk": list(selectors.desk_companies(actor=user)),
+        "is_operator": permissions.is_operator(user),
+    }
+    if context["technician"]:
+        context["my_tickets"] = list(
+            selectors.ticket_list(actor=user, assigned_to_me=True, open_only=True)[:50]
+        )
+        context["my_rounds"] = list(
+            selectors.round_list(actor=user).filter(technician__user=user, status="pending")[:20]
+        )
+    if context["desk"]:
+        context["queue"] = list(selectors.ticket_list(actor=user, awaiting=True)[:50])
+    status = request.GET.get("status", "")
+    if status not in TicketStatus.values:
+        status = ""
+    tickets = selectors.ticket_list(actor=user, status=status)
+    context["page"] = Paginator(tickets, 25).get_page(request.GET.get("page"))
+    context["statuses"] = TicketStatus.choices
+    context["status"] = status
+    return render(request, "property/home.html", context)
+
+
+@login_required
+def ticket_new(request):
+    from parkos.parks.selectors import unit_get
+
+    units = selectors.tenant_units(actor=request.user)
+    # The service desk raises tickets for phone callers on any unit of its zones.
+    desk = not units and bool(selectors.desk_companies(actor=request.user))
+    if desk:
+        units = selectors.desk_units(actor=request.user)
+    form = TicketForm(request.POST or None, units=units)
+    error_fields = {}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            unit = unit_get(actor=request.user, unit_id=data["unit"]) if data["unit"] else None
+            ticket = services.ticket_create(
+                actor=request.user,
+                unit=unit,
+                kind=data["kind"],
+                category=data["category"],
+                priority=data["priority"],
+                title=data["title"],
+                description=data["description"],
+                preferred_time=data["preferred_time"],
+                photos=request.FILES.getlist("photos"),
+                source="phone" if desk else "web",
+            )
+        except ServiceError as failure:
+            error_fields = failure.fields or {"__all__": [failure.message]}
+            for field, msgs in error_fields.items():
+                form.add_error(field if field in form.fields else None, [str(m) for m in msgs])
+        else:
+            messages.success(request, _("Ticket %(number)s raised.") % {"number": ticket.number})
+            return redirect("property:ticket_detail", ticket_id=ticket.id)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "property/ticket_new.html", {"form": form, "desk": desk}, status=status)
+
+
+def _categories():
+    return Category.choices
+
+
+@login_required
+def ticket_detail(request, ticket_id):
+    user = request.user
+    ticket = selectors.ticket_get(actor=user, ticket_id=ticket_id)
+    desk = permissions.can_desk(user, ticket.company_id)
+    labels = dict(Category.choices)
+    context = {
+        "ticket": ticket,
+        "events": selectors.ticket_events(actor=user, ticket=ticket),
+        "photos": list(ticket.photos.all()),
+        "profile": selectors.tenant_profile_for(actor=user, ticket=ticket),
+        "is_desk": desk,
+        "is_assignee": permissions.is_assignee(user, ticket),
+        "is_tenant": permissions.is_tenant_of(user, ticket),
+        "categories": Category.choices,
+        "suggestions": [(labels.get(c, c), round(p * 100)) for c, p in ticket.suggestions],
+        "technicians": selectors.technician_list(actor=user, company_id=ticket.company_id)
+        if desk
+        else [],
+        "category_label": labels.get(ticket.category, ""),
+    }
+    return render(request, "property/ticket_detail.html", context)
+
+
+ACTIONS = {"accept", "arrive", "resolve", "confirm", "reopen", "cancel", "dispatch", "photos"}
+
+
+@login_required
+@require_POST
+def ticket_action(request, ticket_id, action):
+    user = request.user
+    ticket = selectors.ticket_get(actor=user, ticket_id=ticket_id)
+    if action not in ACTIONS:
+        messages.error(request, _("Unknown action."))
+        return redirect("property:ticket_detail", ticket_id=ticket.id)
+    post = request.POST
+    try:
+        if action == "accept":
+            services.ticket_accept(actor=user, ticket=ticket)
+        elif action == "arrive":
+            services.ticket_arrive(actor=user, ticket=ticket)
+        elif action == "resolve":
+            services.ticket_resolve(
+                actor=user,
+                ticket=ticket,
+                note=post.get("note", ""),
+                photos=request.FILES.getlist("photos"),
+            )
+        elif action == "confirm":
+            services.ticket_confirm(
+                actor=user,
+                ticket=ticket,
+                rating=post.get("rating"),
+                comment=post.get("comment", ""),
+            )
+        elif action == "reopen":
+            services.ticket_reopen(actor=user, ticket=ticket, reason=post.get("reason", ""))
+        elif action == "cancel":
+            services.ticket_cancel(actor=user, ticket=ticket, reason=post.get("reason", ""))
+        elif action == "photos":
+            services.ticket_add_photos(
+                actor=user, ticket=ticket, photos=request.FILES.getlist("photos")
+            )
+        else:
+            technician = None
+            if post.get("technician"):
+                technician = (
+                    selectors.technician_list(actor=user, company_id=ticket.company_id)
+                    .filter(pk=post["technician"])
+                    .first()
+                )
+            services.ticket_dispatch(
+                actor=user, ticket=ticket, category=post.get("category", ""), technician=technician
+            )
+    except ServiceError as failure:
+        details = "; ".join(str(m) for msgs in failure.fields.values() for m in msgs)
+        messages.error(request, details or str(failure.message))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("property:ticket_detail", ticket_id=ticket.id)

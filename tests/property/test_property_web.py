@@ -1,0 +1,151 @@
+"""The pages: each role's home, raising a ticket with the form, acting on it, the ranking."""
+
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from parkos.property import services
+from parkos.property.models import Ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def _login(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_home_for_each_role(client, place):
+    ticket = services.ticket_create(
+        actor=place.tenant, unit=place.unit, description="空调漏水", category="hvac"
+    )
+    for user in (place.tenant, place.dispatcher, place.hvac_near.user, place.operator):
+        page = _login(client, user).get(reverse("property:home"))
+        assert page.status_code == 200
+        assert ticket.number in page.content.decode()
+    assert (
+        ticket.number
+        not in _login(client, place.other_tenant).get(reverse("property:home")).content.decode()
+    )
+    client.logout()
+    assert client.get(reverse("property:home")).status_code == 302
+
+
+def test_raising_a_ticket_with_the_form(client, place, png_bytes):
+    _login(client, place.tenant)
+    page = client.get(reverse("property:ticket_new"))
+    assert place.unit.number in page.content.decode()
+    photo = SimpleUploadedFile("leak.png", png_bytes, content_type="image/png")
+    response = client.post(
+        reverse("property:ticket_new"),
+        {
+            "unit": str(place.unit.id),
+            "kind": "repair",
+            "category": "hvac",
+            "priority": "normal",
+            "description": "空调漏水",
+            "photos": photo,
+        },
+    )
+    ticket = Ticket.objects.get()
+    assert response.status_code == 302 and response.url == reverse(
+        "property:ticket_detail", args=[ticket.id]
+    )
+    assert ticket.photos.count() == 1
+    detail = client.get(response.url).content.decode()
+    assert "data-deadline" in detail and "assignment-reasons" in detail
+
+
+def test_form_errors_are_shown_and_nothing_is_saved(client, place):
+    _login(client, place.tenant)
+    bad_photo = SimpleUploadedFile("x.png", b"not an image", content_type="image/png")
+    response = client.post(
+        reverse("property:ticket_new"),
+        {
+            "unit": str(place.unit.id),
+            "kind": "repair",
+            "priority": "normal",
+            "description": "漏水",
+            "photos": bad_photo,
+        },
+    )
+    assert response.status_code == 422
+    assert not Ticket.objects.exists()
+
+
+def test_other_tenant_gets_404_on_a_ticket_page(client, place):
+    ticket = services.ticket_create(
+        actor=place.tenant, unit=place.unit, description="空调漏水", category="hvac"
+    )
+    assert (
+        _login(client, place.other_tenant)
+        .get(reverse("property:ticket_detail", args=[ticket.id]))
+        .status_code
+        == 404
+    )
+
+
+def test_accept_by_someone_else_shows_an_error_and_changes_nothing(client, place):
+    ticket = services.ticket_create(
+        actor=place.tenant, unit=place.unit, description="空调漏水", category="hvac"
+    )
+    _login(client, place.dispatcher)
+    response = client.post(
+        reverse("property:ticket_action", args=[ticket.id, "accept"]), follow=True
+    )
+    assert response.status_code == 200
+    ticket.refresh_from_db()
+    assert ticket.status == "dispatched"
+
+
+def test_ranking_page_for_operator_and_company(client, place):
+    _login(client, place.operator)
+    page = client.get(reverse("property:scores"))
+    assert page.status_code == 200 and "formula" in page.content.decode()
+    client.post(reverse("property:scores") + "?month=2025-01", {"action": "compute"})
+    page = client.get(reverse("property:scores") + "?month=2025-01").content.decode()
+    assert place.company.name in page and place.other_company.name in page
+    own = (
+        _login(client, place.manager)
+        .get(reverse("property:scores") + "?month=2025-01")
+        .content.decode()
+    )
+    assert place.company.name in own and place.other_company.name not in own
+    assert _login(client, place.tenant).get(reverse("property:scores")).status_code == 403
+
+
+def test_other_pages_render(client, place):
+    services.survey_send(
+        actor=place.operator,
+        park=place.park,
+        title="满意度调查",
+        questions=[{"label": "总体", "kind": "rating"}],
+        opens_on=date(2025, 1, 1),
+        closes_on=date(2099, 1, 1),
+    )
+    for user in (place.operator, place.tenant, place.dispatcher):
+        _login(client, user)
+        assert client.get(reverse("property:spot_checks")).status_code == 200
+        assert client.get(reverse("property:surveys")).status_code == 200
+    assert _login(client, place.tenant).get(reverse("property:profile")).status_code == 200
+
+
+def test_service_desk_records_a_phone_call_and_the_caller_is_inferred(client, place):
+    _login(client, place.dispatcher)
+    page = client.get(reverse("property:ticket_new")).content.decode()
+    assert place.unit.number in page
+    client.post(
+        reverse("property:ticket_new"),
+        {
+            "unit": str(place.unit.id),
+            "kind": "repair",
+            "category": "hvac",
+            "priority": "high",
+            "description": "电话报修：空调漏水",
+        },
+    )
+    ticket = Ticket.objects.get()
+    assert ticket.source == "phone" and ticket.enterprise == place.enterprise
+    assert ticket.raised_by == place.dispatcher
