@@ -6,6 +6,8 @@ UV := .tools/bin/uv
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
 PARKOS := .venv/bin/parkos
 PORT ?= 8000
+# Both cores: the suite runs in two processes, each with its own test database.
+PYTEST_ARGS ?= -n auto
 
 .PHONY: install demo test test-postgres lint format messages vendor bench clean
 

@@ -128,9 +128,7 @@ def main():
             Submission.objects.bulk_create(rows, batch_size=500)
             SubmissionRevision.objects.bulk_create(
                 (
-                    SubmissionRevision(
-                        submission=s, version=1, submitted_at=now, **s.values()
-                    )
+                    SubmissionRevision(submission=s, version=1, submitted_at=now, **s.values())
                     for s in rows
                 ),
                 batch_size=500,
@@ -161,8 +159,10 @@ def main():
             f"{len(data['trend'])} rounds of trend)"
         )
         started = time.perf_counter()
-        name, content = exports.round_export(actor=operator, filing_round=current)
-        print(f"export: {(time.perf_counter() - started) * 1000:.0f} ms, {len(content) // 1024} KiB")
+        _name, content = exports.round_export(actor=operator, filing_round=current)
+        print(
+            f"export: {(time.perf_counter() - started) * 1000:.0f} ms, {len(content) // 1024} KiB"
+        )
     finally:
         teardown_databases(old, verbosity=0)
 

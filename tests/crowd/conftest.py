@@ -5,6 +5,7 @@ to work on, and small enough that a fit takes well under a second."""
 import numpy as np
 import pandas as pd
 import pytest
+from django.utils import translation
 
 from parkos.crowd.forecast.engine import EngineSettings
 
@@ -36,3 +37,12 @@ def synthetic_counts():
 @pytest.fixture
 def fast_settings():
     return FAST_SETTINGS
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """The engine's tests read its English source messages; a page test run earlier in the
+    same thread leaves the request's language (Chinese, which the crowd catalogue covers)
+    active."""
+    with translation.override("en"):
+        yield

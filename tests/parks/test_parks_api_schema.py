@@ -12,7 +12,21 @@ PARK_PATHS = r"^/api/(parks|buildings|units|enterprises|leases)"
 
 
 @pytest.fixture
-def operator_token(network):
+def keep_connection():
+    """Like Django's test client, keep the test's connection (and its transaction) open
+    across requests made through the WSGI app."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def operator_token(network, keep_connection):
     from parkos.accounts.services import token_create
 
     _token, raw = token_create(user=network.operator)

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from parkos.approvals import selectors, services
 from parkos.approvals.notifications import (
@@ -29,6 +29,7 @@ from parkos.approvals.schemas import (
     UnreadOut,
 )
 from parkos.core.errors import ValidationFailed
+from parkos.core.pagination import Paging
 
 router = Router(tags=["approvals"])
 
@@ -40,7 +41,7 @@ def _detail(request, case):
 
 
 @router.get("/inbox", response=list[CaseOut])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def inbox(
     request, process: str | None = None, park: UUID | None = None, overdue: bool | None = None
 ):
@@ -48,7 +49,7 @@ def inbox(
 
 
 @router.get("/cases", response=list[CaseOut])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def my_cases(request, status: str | None = None):
     return selectors.my_cases(actor=request.user, status=status)
 
@@ -123,7 +124,7 @@ def batch_approve(request, payload: BatchApproveIn):
 
 
 @router.get("/notifications", response=list[NotificationOut])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def notifications(request, unread: bool | None = None):
     items = notification_list(actor=request.user)
     if unread:
@@ -143,7 +144,7 @@ def notifications_read(request, payload: NotificationsReadIn):
 
 
 @router.get("/processes", response=list[ProcessOut])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def process_list(request):
     return selectors.process_list(actor=request.user)
 

@@ -207,6 +207,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(day_of_month=1, hour=3, minute=0),
     },
     "crowd-rollup": {"task": "crowd.rollup", "schedule": crontab(minute="*/5")},
+    "iot-check-silence": {"task": "iot.check_silence", "schedule": crontab(minute="*")},
+    "iot-rollup": {"task": "iot.rollup_last_hours", "schedule": crontab(minute=5)},
+    "iot-expire-raw": {"task": "iot.expire_raw", "schedule": crontab(hour=1, minute=30)},
     "crowd-refresh-forecasts": {"task": "crowd.refresh_forecasts", "schedule": crontab(minute=20)},
 }
 # Tests run jobs inline so that what a job writes is visible when the request returns.

@@ -11,6 +11,8 @@ from parkos.config.api import api
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="parks:home", permanent=False), name="home"),
     path("admin/", admin.site.urls),
+    # ThingsBoard-compatible device API: existing firmware switches by changing the host.
+    path("api/v1/", include("parkos.iot.device_urls")),
     path("api/", api.urls),
     path("accounts/", include("parkos.accounts.urls")),
     path("", include("parkos.parks.urls")),

@@ -6,9 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from parkos.core.errors import ValidationFailed
+from parkos.core.pagination import Paging
 from parkos.filings import dashboard, exports, permissions, selectors, services
 from parkos.filings.schemas import (
     DashboardOut,
@@ -29,7 +30,7 @@ class RoundFilters(Schema):
 
 
 @router.get("/rounds", response=list[RoundOut])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def round_list(request, filters: Query[RoundFilters]):
     return selectors.round_list(actor=request.user, park_id=filters.park, status=filters.status)
 
@@ -90,7 +91,7 @@ class SubmissionFilters(Schema):
 
 
 @router.get("/rounds/{round_id}/submissions", response=list[SubmissionOut])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def submission_list(request, round_id: UUID, filters: Query[SubmissionFilters]):
     filing_round = selectors.round_get(actor=request.user, round_id=round_id)
     return selectors.submission_list(

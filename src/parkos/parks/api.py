@@ -5,9 +5,10 @@ from uuid import UUID
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from parkos.core.errors import ValidationFailed
+from parkos.core.pagination import Paging
 from parkos.parks import imports, selectors, services
 from parkos.parks.models import Industry, Park, Zone
 from parkos.parks.schemas import (
@@ -49,7 +50,7 @@ def _filter_park(request, park: UUID | None) -> UUID | None:
 
 
 @router.get("/parks", response=list[ParkOut])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def park_list(request):
     return selectors.park_list(actor=request.user)
 
@@ -78,7 +79,7 @@ def park_update(request, park_id: UUID, payload: ParkPatch):
 
 
 @router.get("/buildings", response=list[BuildingOut])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def building_list(request, park: UUID | None = None):
     return selectors.building_list(actor=request.user, park_id=_filter_park(request, park))
 
@@ -110,7 +111,7 @@ def building_update(request, building_id: UUID, payload: BuildingPatch):
 
 
 @router.get("/units", response=list[UnitOut])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def unit_list(request, building: UUID | None = None, park: UUID | None = None):
     return selectors.unit_list(
         actor=request.user, building_id=building, park_id=_filter_park(request, park)
@@ -150,7 +151,7 @@ class EnterpriseFilters(Schema):
 
 
 @router.get("/enterprises", response=list[EnterpriseOut])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def enterprise_list(request, filters: Query[EnterpriseFilters]):
     if filters.industry and filters.industry not in Industry.values:
         raise ValidationFailed.for_field("industry", _("Unknown industry."))
@@ -205,7 +206,7 @@ class LeaseFilters(Schema):
 
 
 @router.get("/leases", response=list[LeaseOut])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def lease_list(request, filters: Query[LeaseFilters]):
     return selectors.lease_list(actor=request.user, enterprise_id=filters.enterprise)
 

@@ -25,8 +25,8 @@ class ParkIn(Schema):
     city: str = Field(..., min_length=1, max_length=50)
     address: str = ""
     parent: UUID | None = None
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
+    latitude: Decimal | None = Field(None, ge=-90, le=90, max_digits=9, decimal_places=6)
+    longitude: Decimal | None = Field(None, ge=-180, le=180, max_digits=9, decimal_places=6)
     opened_on: date | None = None
 
 
@@ -35,8 +35,8 @@ class ParkPatch(Schema):
     name_en: str | None = None
     city: str | None = None
     address: str | None = None
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
+    latitude: Decimal | None = Field(None, ge=-90, le=90, max_digits=9, decimal_places=6)
+    longitude: Decimal | None = Field(None, ge=-180, le=180, max_digits=9, decimal_places=6)
     opened_on: date | None = None
 
 
@@ -54,14 +54,14 @@ class BuildingIn(Schema):
     name: str = Field(..., min_length=1, max_length=100)
     zone: UUID | None = None
     floors: int = Field(0, ge=0, le=200)
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
+    latitude: Decimal | None = Field(None, ge=-90, le=90, max_digits=9, decimal_places=6)
+    longitude: Decimal | None = Field(None, ge=-180, le=180, max_digits=9, decimal_places=6)
 
 
 class BuildingPatch(Schema):
     name: str | None = Field(None, min_length=1, max_length=100)
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
+    latitude: Decimal | None = Field(None, ge=-90, le=90, max_digits=9, decimal_places=6)
+    longitude: Decimal | None = Field(None, ge=-180, le=180, max_digits=9, decimal_places=6)
 
 
 class UnitOut(Schema):
@@ -74,14 +74,14 @@ class UnitOut(Schema):
 
 class UnitIn(Schema):
     building: UUID
-    level: int
+    level: int = Field(..., ge=-10, le=300)
     number: str = Field(..., min_length=1, max_length=20)
-    area: Decimal
+    area: Decimal = Field(..., max_digits=10, decimal_places=2)
 
 
 class UnitPatch(Schema):
     number: str | None = Field(None, min_length=1, max_length=20)
-    area: Decimal | None = None
+    area: Decimal | None = Field(None, max_digits=10, decimal_places=2)
 
 
 class EnterpriseOut(Schema):
@@ -103,7 +103,7 @@ class EnterpriseIn(Schema):
     industry: str
     name_en: str = ""
     size: str = "small"
-    headcount: int = 0
+    headcount: int = Field(0, ge=0, le=10_000_000)
     description: str = ""
 
 
@@ -114,7 +114,7 @@ class EnterprisePatch(Schema):
     park: UUID | None = None
     industry: str | None = None
     size: str | None = None
-    headcount: int | None = None
+    headcount: int | None = Field(None, ge=0, le=10_000_000)
     description: str | None = None
 
 
@@ -132,13 +132,13 @@ class LeaseIn(Schema):
     enterprise: UUID
     start: date
     end: date
-    monthly_rent: Decimal
+    monthly_rent: Decimal = Field(..., max_digits=14, decimal_places=2)
 
 
 class LeasePatch(Schema):
     start: date | None = None
     end: date | None = None
-    monthly_rent: Decimal | None = None
+    monthly_rent: Decimal | None = Field(None, max_digits=14, decimal_places=2)
 
 
 class ImportOut(Schema):

@@ -6,9 +6,10 @@ from uuid import UUID
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from parkos.core.errors import ValidationFailed
+from parkos.core.pagination import Paging
 from parkos.property import permissions, selectors, services
 from parkos.property.schemas import (
     AnswerIn,
@@ -56,7 +57,7 @@ class TicketFilters(Schema):
 
 
 @router.get("/tickets", response=list[TicketOut])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def ticket_list(request, filters: Query[TicketFilters]):
     return selectors.ticket_list(
         actor=request.user,
@@ -167,7 +168,7 @@ def ticket_cancel(request, ticket_id: UUID, payload: ReasonIn):
 
 
 @router.get("/dispatch/queue", response=list[TicketOut])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def dispatch_queue(request):
     return selectors.ticket_list(actor=request.user, awaiting=True).filter(
         company_id__in=selectors.desk_companies(actor=request.user).values("id")
@@ -175,7 +176,7 @@ def dispatch_queue(request):
 
 
 @router.get("/inspections/rounds", response=list[RoundOut])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def round_list(request):
     return selectors.round_list(actor=request.user)
 
@@ -203,7 +204,7 @@ def spot_check_create(request, payload: SpotCheckIn):
 
 
 @router.get("/surveys", response=list[SurveyOut])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def survey_list(request):
     return selectors.survey_list(actor=request.user)
 
@@ -259,7 +260,7 @@ class ScoreFilters(Schema):
 
 
 @router.get("/scores", response=list[ScoreOut])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def score_list(request, filters: Query[ScoreFilters]):
     from parkos.property.months import parse_month
 

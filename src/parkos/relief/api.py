@@ -6,9 +6,10 @@ from uuid import UUID
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from parkos.core.errors import ValidationFailed
+from parkos.core.pagination import Paging
 from parkos.parks.selectors import enterprise_get, lease_get, park_get
 from parkos.relief import selectors, services
 from parkos.relief.schemas import (
@@ -36,7 +37,7 @@ def _lease(request, lease_id):
 
 
 @router.get("/programmes", response=list[ProgrammeOut])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def programme_list(request):
     return selectors.programme_list(actor=request.user)
 
@@ -78,7 +79,7 @@ def programme_quote(request, programme_id: UUID, payload: QuoteIn):
 
 
 @router.get("/applications", response=list[ApplicationOut])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def application_list(request, programme: UUID | None = None, status: str | None = None):
     return selectors.application_list(actor=request.user, programme_id=programme, status=status)
 
@@ -107,7 +108,7 @@ def application_submit(request, payload: ApplicationIn):
 
 
 @router.get("/adjustments", response=list[AdjustmentOut])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def adjustment_list(request, lease: UUID | None = None):
     return selectors.adjustment_list(actor=request.user, lease_id=lease).order_by("-created_at")
 

@@ -12,8 +12,12 @@ Figures, over all sensors and hours where the actual count and last week's count
 * `mase` = per-sensor MAE divided by the in-sample MAE of the weekly seasonal naive
   before the cutoff, averaged over sensors;
 * warnings: a sensor's threshold is the 95th percentile of its hourly counts before the
-  cutoff; an event is an hour whose actual count exceeds it, a warning is a forecast
-  that exceeds it; `precision`, `recall` and `f1` are pooled over sensors.
+  cutoff; an event is an hour whose actual count exceeds it. A warning is a forecast that
+  exceeds `ratio` × the threshold (`warning_rule`), where each refit calibrates `ratio`
+  for the best F1 on all the backtest forecasts made so far — every one of them issued
+  and scored before the period it is used in. `precision`, `recall` and `f1` (pooled
+  over sensors) score that rule; `point_rule` scores the literal one (ratio 1) and
+  `warning_ratios` lists the ratio used in each period.
 
 The baseline is the same hour last week, scored the same way.
 """
@@ -32,6 +36,7 @@ from .engine import EngineSettings, FittedForecaster, calendar_for, fit_forecast
 from .errors import EvaluationWindowError
 from .features import FeatureBuilder
 from .matrix import HOURS_PER_DAY, HOURS_PER_WEEK, CountsMatrix
+from .warning_rule import calibrate_warning_rule
 
 WARNING_PERCENTILE = 95
 MIN_TRAINING_DAYS = 14
@@ -61,9 +66,11 @@ def evaluate_day_ahead(
     calendar = calendar_for(matrix, region)
     builder = FeatureBuilder(matrix, calendar)
 
+    history = matrix.values[:, :cutoff_column]
+    thresholds = _nan_percentile_rows(history, WARNING_PERCENTILE)
     last_origin = matrix.hours - HOURS_PER_DAY
     origins = np.arange(cutoff_column, last_origin + 1, HOURS_PER_DAY)
-    frames = []
+    frames, backtests, rules = [], [], []
     previous: FittedForecaster | None = None
     for period_start in range(0, len(origins), refit_every_days):
         period_origins = origins[period_start : period_start + refit_every_days]
@@ -75,7 +82,20 @@ def evaluate_day_ahead(
             backtest_booster=previous.booster if previous else None,
             builder=builder,
         )
-        frames.append(fitted.point_forecasts(period_origins, horizon_hours))
+        # The rule is calibrated on every backtest so far: all of it precedes the origins.
+        backtests.append(fitted.backtest)
+        calibration = pd.concat(backtests, ignore_index=True)
+        rule = calibrate_warning_rule(
+            calibration["actual"].to_numpy(),
+            calibration["forecast"].to_numpy(),
+            thresholds[calibration["sensor_row"].to_numpy(dtype=int)],
+        )
+        frame = fitted.point_forecasts(period_origins, horizon_hours)
+        frame["warning"] = rule.warns(
+            frame["forecast"].to_numpy(), thresholds[frame["sensor_row"].to_numpy()]
+        )
+        frames.append(frame)
+        rules.append(rule)
         previous = fitted
 
     forecasts = pd.concat(frames, ignore_index=True)
@@ -89,8 +109,6 @@ def evaluate_day_ahead(
     forecasts["starts_at"] = matrix.timestamps_of(forecasts["target_column"].to_numpy())
     forecasts["origin"] = matrix.timestamps_of(forecasts["origin_column"].to_numpy())
 
-    history = matrix.values[:, :cutoff_column]
-    thresholds = _nan_percentile_rows(history, WARNING_PERCENTILE)
     naive_scale = _in_sample_naive_mae(history)
     summary = _summarise(forecasts, matrix.sensors, thresholds, naive_scale)
     summary.update(
@@ -100,13 +118,24 @@ def evaluate_day_ahead(
             "horizon_hours": horizon_hours,
             "forecast_origins": len(origins),
             "refits": len(frames),
+            "warning_ratios": [rule.ratio for rule in rules],
             "models": dict(
                 zip(matrix.sensors, [choice.model for choice in previous.choices], strict=True)
             ),
             "seconds": round(time.perf_counter() - started, 1),
         }
     )
-    columns = ["sensor", "origin", "starts_at", "step", "actual", "forecast", "baseline", "model"]
+    columns = [
+        "sensor",
+        "origin",
+        "starts_at",
+        "step",
+        "actual",
+        "forecast",
+        "baseline",
+        "model",
+        "warning",
+    ]
     return EvaluationResult(summary=summary, forecasts=forecasts[columns])
 
 
@@ -156,12 +185,13 @@ def _in_sample_naive_mae(history: np.ndarray) -> np.ndarray:
     return scale
 
 
-def _scores(actual, forecast, threshold, naive_scale) -> dict:
+def _scores(actual, forecast, threshold, naive_scale, warning=None) -> dict:
     absolute_error = np.abs(actual - forecast).sum()
     total = actual.sum()
     wape = absolute_error / total if total > 0 else np.nan
     event = actual > threshold
-    warning = forecast > threshold
+    if warning is None:
+        warning = forecast > threshold
     hits = int((event & warning).sum())
     precision = hits / warning.sum() if warning.sum() else np.nan
     recall = hits / event.sum() if event.sum() else np.nan
@@ -181,21 +211,27 @@ def _scores(actual, forecast, threshold, naive_scale) -> dict:
 
 def _summarise(forecasts, sensors, thresholds, naive_scale) -> dict:
     scored = forecasts.dropna(subset=["actual", "baseline", "forecast"])
-    per_sensor = {}
-    for approach in ("forecast", "baseline"):
-        per_sensor[approach] = {}
+    # The model is scored with its calibrated warning rule, the baseline with the literal
+    # one; `point_rule` keeps the model's figures under the literal rule for comparison.
+    approaches = {"forecast": "warning", "baseline": None, "point_rule": None}
+    per_sensor = {approach: {} for approach in approaches}
+    overall = {}
+    for approach, warning_column in approaches.items():
+        values = "baseline" if approach == "baseline" else "forecast"
         for sensor_row, part in scored.groupby("sensor_row"):
             per_sensor[approach][sensors[sensor_row]] = _scores(
                 part["actual"].to_numpy(),
-                part[approach].to_numpy(),
+                part[values].to_numpy(),
                 thresholds[sensor_row],
                 naive_scale[sensor_row],
+                part[warning_column].to_numpy(dtype=bool) if warning_column else None,
             )
-    threshold = thresholds[scored["sensor_row"].to_numpy()]
-    overall = {}
-    for approach in ("forecast", "baseline"):
         figures = _scores(
-            scored["actual"].to_numpy(), scored[approach].to_numpy(), threshold, np.nan
+            scored["actual"].to_numpy(),
+            scored[values].to_numpy(),
+            thresholds[scored["sensor_row"].to_numpy()],
+            np.nan,
+            scored[warning_column].to_numpy(dtype=bool) if warning_column else None,
         )
         figures["mase"] = float(np.nanmean([row["mase"] for row in per_sensor[approach].values()]))
         overall[approach] = figures
@@ -204,6 +240,10 @@ def _summarise(forecasts, sensors, thresholds, naive_scale) -> dict:
     summary["sensors"] = {
         sensor: {key: _rounded(value) for key, value in figures.items()}
         for sensor, figures in per_sensor["forecast"].items()
+    }
+    summary["point_rule"] = {
+        key: _rounded(overall["point_rule"][key])
+        for key in ("precision", "recall", "f1", "warnings")
     }
     summary["baseline"] = {
         "name": "seasonal_naive_same_hour_last_week",

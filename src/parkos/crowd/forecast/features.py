@@ -1,10 +1,14 @@
 """Features for a forecast issued at an origin hour for the hours that follow.
 
 Every feature of a (sensor, origin, step) row reads only counts strictly before the
-origin: the target hour's own weekly lags (t − 168·j with step < 168 are all before the
-origin), the most recent same hour of day, and levels over windows that end at the
+origin: the target hour's own weekly and yearly lags (t − 168·j with step < 168 are all
+before the origin), the most recent same hour of day, and levels over windows that end at the
 origin. That is what makes the rolling evaluation free of peeking; a test poisons the
 future to check it.
+
+Last year's counts (52 weeks back, which keeps the weekday, and 365 days back, which
+keeps the date of fixed holidays) enter relative to last year's level at the same
+point, so they carry the season's shape rather than last year's volume.
 
 Counts enter as ratios to the sensor's recent level (mean of the last week), so one
 global model serves sensors of any size and follows level shifts at once.
@@ -23,7 +27,10 @@ from .matrix import HOURS_PER_DAY, HOURS_PER_WEEK, CountsMatrix
 WEEKS_OF_LAGS = 4
 RECENT_DAYS_FOR_HOUR_PROFILE = 28
 # Left padding covers the longest look-back, right padding the longest horizon.
-LOOKBACK_HOURS = max(WEEKS_OF_LAGS * HOURS_PER_WEEK, RECENT_DAYS_FOR_HOUR_PROFILE * HOURS_PER_DAY)
+# 52 weeks back keeps the weekday; a year of 365 days keeps the date (Christmas).
+YEAR_WEEKS_HOURS = 52 * HOURS_PER_WEEK
+YEAR_DATE_HOURS = 365 * HOURS_PER_DAY
+LOOKBACK_HOURS = YEAR_DATE_HOURS + HOURS_PER_WEEK
 MAX_HORIZON_HOURS = HOURS_PER_WEEK
 CALENDAR_MARGIN_DAYS = LOOKBACK_HOURS // HOURS_PER_DAY + 2
 
@@ -54,6 +61,10 @@ FEATURE_NAMES = (
     "same_day_type_last",
     "week_vs_four_weeks",
     "log_level",
+    "year_ago_same_weekday",
+    "year_ago_same_weekday_day",
+    "year_ago_same_date_day",
+    "year_ago_week_vs_level",
 )
 
 
@@ -196,6 +207,7 @@ class FeatureBuilder:
                 "same_day_type_last": most_recent_same_kind / level,
                 "week_vs_four_weeks": self.window_mean(sensor, origin, HOURS_PER_WEEK) / four_weeks,
                 "log_level": np.log(level),
+                **self._year_ago(sensor, origin, target),
             }
         features = pd.DataFrame(columns, columns=list(FEATURE_NAMES))
         return FeatureRows(
@@ -206,6 +218,28 @@ class FeatureBuilder:
             level=level,
             recent_hour_profile=recent_hour_profile,
         )
+
+    def _year_ago(self, sensor, origin, target) -> dict:
+        """Last year's shape around the target, relative to last year's level at the
+        origin: annual seasons and fixed-date holidays that the weekly lags cannot see."""
+        weekday_level = self.level(sensor, origin - YEAR_WEEKS_HOURS)
+        date_level = self.level(sensor, origin - YEAR_DATE_HOURS)
+        target_day = target - target % HOURS_PER_DAY + HOURS_PER_DAY
+        return {
+            "year_ago_same_weekday": self._value(sensor, target - YEAR_WEEKS_HOURS) / weekday_level,
+            "year_ago_same_weekday_day": self.window_mean(
+                sensor, target_day - YEAR_WEEKS_HOURS, HOURS_PER_DAY
+            )
+            / weekday_level,
+            "year_ago_same_date_day": self.window_mean(
+                sensor, target_day - YEAR_DATE_HOURS, HOURS_PER_DAY
+            )
+            / date_level,
+            "year_ago_week_vs_level": self.window_mean(
+                sensor, origin - YEAR_WEEKS_HOURS + HOURS_PER_WEEK, HOURS_PER_WEEK
+            )
+            / weekday_level,
+        }
 
     def actuals(self, sensor_rows: np.ndarray, target_columns: np.ndarray) -> np.ndarray:
         return self._value(sensor_rows, target_columns)

@@ -4,9 +4,10 @@ from uuid import UUID
 
 from django.utils.translation import gettext as _
 from ninja import Query, Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from parkos.core.errors import ValidationFailed
+from parkos.core.pagination import Paging
 from parkos.marketplace import selectors
 from parkos.marketplace.schemas import (
     CategoryTreeOut,
@@ -39,7 +40,7 @@ def category_list(request):
 
 
 @router.get("/providers", response=list[ProviderOut])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def provider_list(request):
     return selectors.provider_list(actor=request.user)
 
@@ -86,7 +87,7 @@ def ranking(request, category: str = ""):
 
 
 @router.get("/products", response=list[ProductOut])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def product_search(request, query: Query[SearchQuery]):
     return selectors.product_search(actor=request.user, filters=_filters(query))
 
@@ -121,7 +122,7 @@ def product_detail(request, product_id: UUID):
 
 
 @router.get("/products/{product_id}/reviews", response=list[ReviewOut])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def product_reviews(request, product_id: UUID):
     product = selectors.product_get(actor=request.user, product_id=product_id)
     return selectors.review_list(actor=request.user, product_id=product.id)

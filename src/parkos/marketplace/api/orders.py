@@ -5,9 +5,10 @@ from uuid import UUID
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from parkos.core.errors import ValidationFailed
+from parkos.core.pagination import Paging
 from parkos.marketplace import permissions, selectors
 from parkos.marketplace.models import OrderStatus
 from parkos.marketplace.schemas import (
@@ -50,7 +51,7 @@ def _enterprise(request, enterprise_id):
 
 
 @router.get("/orders", response=list[OrderOut])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def order_list(request, status: str = ""):
     if status and status not in OrderStatus.values:
         raise ValidationFailed.for_field("status", _("Unknown status."))
@@ -174,7 +175,7 @@ def complaint_open(request, order_id: UUID, payload: ComplaintIn):
 
 
 @router.get("/complaints", response=list[ComplaintOut])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def complaint_list(request):
     return selectors.complaint_list(actor=request.user)
 

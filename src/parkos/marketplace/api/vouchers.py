@@ -5,9 +5,10 @@ from uuid import UUID
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from parkos.core.errors import ValidationFailed
+from parkos.core.pagination import Paging
 from parkos.marketplace import permissions, selectors
 from parkos.marketplace.schemas import (
     ApplicationIn,
@@ -25,7 +26,7 @@ router = Router(tags=["cloud service supermarket"])
 
 
 @router.get("/voucher-programmes", response=list[ProgrammeOut])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def programme_list(request):
     return selectors.programme_list(actor=request.user)
 
@@ -52,7 +53,7 @@ def programme_report(request, programme_id: UUID):
 
 
 @router.get("/voucher-applications", response=list[ApplicationOut])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def application_list(request):
     return selectors.application_list(actor=request.user)
 
@@ -78,7 +79,7 @@ def voucher_apply(request, payload: ApplicationIn):
 
 
 @router.get("/voucher-grants", response=list[GrantOut])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def grant_list(request):
     return selectors.grant_list(actor=request.user)
 
@@ -91,7 +92,7 @@ def grant_detail(request, grant_id: UUID):
 
 
 @router.get("/claims", response=list[ClaimOut])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def claim_list(request, status: str = ""):
     return selectors.claim_list(actor=request.user, status=status)
 

@@ -1,7 +1,8 @@
 import subprocess
 import sys
 
-from django.core.management import call_command, get_commands
+from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from parkos.demo.accounts import DEMO_USERS
@@ -33,9 +34,12 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"ParkOS is at http://{host}:{port}/"))
         from parkos.cli import serve
 
-        companions = [self._spawn("run-schedule")]
-        if "simulate" in get_commands():
-            companions.append(self._spawn("simulate", "--url", f"http://{host}:{port}"))
+        companions = [
+            self._spawn("run-schedule"),
+            self._spawn("simulate", "--base-url", f"http://{host}:{port}"),
+        ]
+        if settings.MQTT_URL:
+            companions.append(self._spawn("iot-ingest"))
         try:
             serve(host=host, port=port)
         finally:
@@ -45,6 +49,7 @@ class Command(BaseCommand):
                 process.wait(timeout=10)
 
     def _spawn(self, *command: str) -> subprocess.Popen:
-        """The periodic jobs and the device simulator run beside the web server, as the
-        embedded default has no Celery beat or real devices."""
+        """The periodic jobs, the device simulator and (with a broker) the MQTT ingest
+        worker run beside the web server: the embedded default has no Celery beat and no
+        real devices."""
         return subprocess.Popen([sys.executable, "-m", "parkos.cli", *command])

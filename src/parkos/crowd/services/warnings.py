@@ -1,0 +1,233 @@
+"""Early warnings: an area's forecast upper bound, or its live count, passing the warning or
+critical threshold. Each active warning is mirrored as an IOC alarm (source "crowd") and
+cleared, with its alarm, when the risk passes. Every state change is kept as an event."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from parkos.crowd.models import (
+    Area,
+    CrowdWarning,
+    ForecastPoint,
+    WarningEvent,
+    WarningEventKind,
+    WarningKind,
+    WarningLevel,
+    WarningStatus,
+)
+from parkos.crowd.services.counts import current_hour
+from parkos.iot.services import alarm_clear_external, alarm_raise_external
+
+ALARM_SOURCE = "crowd"
+ALARM_SEVERITY = {WarningLevel.WARNING: "warning", WarningLevel.CRITICAL: "critical"}
+
+
+def warning_hours() -> int:
+    """How far ahead forecasts raise warnings."""
+    return getattr(settings, "CROWD_WARNING_HOURS", 24)
+
+
+def warning_bound() -> str:
+    """Which forecast bound is compared with the thresholds: the upper end of the 80%
+    interval by default, so a likely crowd is warned of, not only the expected one."""
+    return getattr(settings, "CROWD_WARNING_BOUND", "upper_80")
+
+
+@dataclass(frozen=True)
+class Risk:
+    level: str
+    expected_at: datetime
+    expected_count: int
+    threshold: int
+    lead_hours: int
+
+
+def _level_of(area: Area, value: float) -> str | None:
+    if value >= area.critical_threshold:
+        return WarningLevel.CRITICAL
+    if value >= area.warning_threshold:
+        return WarningLevel.WARNING
+    return None
+
+
+def forecast_risk(area: Area, points, hour: datetime) -> Risk | None:
+    """The worst level the forecast reaches in the window, at the first hour it does."""
+    bound = warning_bound()
+    worst: Risk | None = None
+    for point in points:
+        value = getattr(point, bound)
+        level = _level_of(area, value)
+        if level is None or (
+            worst and (worst.level == WarningLevel.CRITICAL or level == worst.level)
+        ):
+            continue
+        worst = Risk(
+            level=level,
+            expected_at=point.starts_at,
+            expected_count=round(value),
+            threshold=area.critical_threshold
+            if level == WarningLevel.CRITICAL
+            else area.warning_threshold,
+            lead_hours=max(int((point.starts_at - hour) / timedelta(hours=1)), 0),
+        )
+    return worst
+
+
+def _message(area: Area, kind: str, risk: Risk) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {
+            "area": area.name,
+            "count": f"{risk.expected_count:,}",
+            "time": timezone.localtime(risk.expected_at).strftime("%H:%M"),
+            "capacity": f"{area.capacity:,}",
+            "threshold": f"{risk.threshold:,}",
+            "lead": risk.lead_hours,
+        }
+        if kind == WarningKind.LIVE:
+            return (
+                _(
+                    "%(area)s has %(count)s people now (capacity %(capacity)s, threshold %(threshold)s)"
+                )
+                % values
+            )
+        return (
+            _(
+                "%(area)s expected %(count)s people at %(time)s (capacity %(capacity)s, "
+                "threshold %(threshold)s), in %(lead)d h"
+            )
+            % values
+        )
+
+
+def _title(area: Area, kind: str, level: str) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        if kind == WarningKind.LIVE:
+            if level == WarningLevel.CRITICAL:
+                return _("%(area)s: crowd above the critical threshold now") % {"area": area.name}
+            return _("%(area)s: crowd above the warning threshold now") % {"area": area.name}
+        if level == WarningLevel.CRITICAL:
+            return _("%(area)s: crowd expected above the critical threshold") % {"area": area.name}
+        return _("%(area)s: crowd expected above the warning threshold") % {"area": area.name}
+
+
+def _alarm_key(warning: CrowdWarning) -> str:
+    return f"{warning.area_id}:{warning.kind}:{warning.level}"
+
+
+def _raise_alarm(warning: CrowdWarning) -> None:
+    alarm = alarm_raise_external(
+        source=ALARM_SOURCE,
+        key=_alarm_key(warning),
+        park=warning.area.park,
+        severity=ALARM_SEVERITY[warning.level],
+        title=_title(warning.area, warning.kind, warning.level),
+        message=warning.message,
+    )
+    warning.alarm_id = alarm.id
+
+
+def _event(warning: CrowdWarning, kind: str, at: datetime, note: str = "") -> None:
+    WarningEvent.objects.create(
+        warning=warning,
+        kind=kind,
+        at=at,
+        level=warning.level,
+        expected_at=warning.expected_at,
+        expected_count=warning.expected_count,
+        note=note[:300],
+    )
+
+
+def warning_apply(*, area: Area, kind: str, risk: Risk | None, now: datetime | None = None):
+    """Raise, update or clear the area's warning of `kind` to match `risk`."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        # Two evaluations of one area (a refresh and a roll-up) take turns on the area row,
+        # so the second sees the first one's warning instead of raising its own.
+        Area.objects.select_for_update().filter(pk=area.pk).first()
+        active = (
+            CrowdWarning.objects.select_for_update()
+            .filter(area=area, kind=kind, status=WarningStatus.ACTIVE)
+            .first()
+        )
+        if risk is None:
+            if active is not None:
+                active.status = WarningStatus.CLEARED
+                active.cleared_at = now
+                active.updated_at = now
+                active.save(update_fields=["status", "cleared_at", "updated_at"])
+                _event(active, WarningEventKind.CLEARED, now, _("The risk has passed."))
+                alarm_clear_external(
+                    source=ALARM_SOURCE, key=_alarm_key(active), note=_("The risk has passed.")
+                )
+            return None
+        message = _message(area, kind, risk)
+        if active is None:
+            warning = CrowdWarning(
+                area=area,
+                kind=kind,
+                level=risk.level,
+                expected_at=risk.expected_at,
+                expected_count=risk.expected_count,
+                threshold=risk.threshold,
+                lead_hours=risk.lead_hours,
+                message=message[:300],
+                raised_at=now,
+                updated_at=now,
+            )
+            _raise_alarm(warning)
+            warning.save()
+            _event(warning, WarningEventKind.RAISED, now, message)
+            return warning
+        changed = active.level != risk.level or active.expected_at != risk.expected_at
+        if active.level != risk.level:
+            alarm_clear_external(
+                source=ALARM_SOURCE, key=_alarm_key(active), note=_("The level has changed.")
+            )
+        active.level = risk.level
+        active.expected_at = risk.expected_at
+        active.expected_count = risk.expected_count
+        active.threshold = risk.threshold
+        active.lead_hours = risk.lead_hours
+        active.message = message[:300]
+        active.updated_at = now
+        if changed:
+            # A new peak hour or level is news for the operations center; the lead time
+            # shrinking hour by hour is not.
+            _raise_alarm(active)
+            _event(active, WarningEventKind.CHANGED, now, message)
+        active.save()
+        return active
+
+
+def area_forecast_evaluate(*, area: Area, now: datetime | None = None):
+    hour = current_hour(now)
+    points = list(
+        ForecastPoint.objects.filter(
+            area=area, starts_at__gte=hour, starts_at__lt=hour + timedelta(hours=warning_hours())
+        ).order_by("starts_at")
+    )
+    return warning_apply(
+        area=area, kind=WarningKind.FORECAST, risk=forecast_risk(area, points, hour), now=now
+    )
+
+
+def area_live_evaluate(*, area: Area, count: float, now: datetime | None = None):
+    level = _level_of(area, count)
+    risk = None
+    if level is not None:
+        risk = Risk(
+            level=level,
+            expected_at=current_hour(now),
+            expected_count=round(count),
+            threshold=area.critical_threshold
+            if level == WarningLevel.CRITICAL
+            else area.warning_threshold,
+            lead_hours=0,
+        )
+    return warning_apply(area=area, kind=WarningKind.LIVE, risk=risk, now=now)

@@ -1,0 +1,289 @@
+"""The ingest pipeline shared by the HTTP device API and the MQTT workers: parse a payload,
+check each value against the device type, store the readings once, keep the latest value per
+key, count every outcome and let the rules look at what is new.
+
+Payloads are ThingsBoard's: `{"key": value}`, `{"ts": ms, "values": {...}}` or a list of
+either."""
+
+import json
+import logging
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+from django.db import transaction
+from django.utils import timezone
+
+from parkos.iot import storage
+from parkos.iot.credentials import DeviceIdentity
+from parkos.iot.models import ValueKind
+
+logger = logging.getLogger(__name__)
+
+MAX_PAYLOAD_BYTES = 64 * 1024
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+# Device clocks drift; a reading further ahead than this is a broken clock, not the future.
+FUTURE_TOLERANCE = timedelta(hours=1)
+MAX_KEY_LENGTH = 64
+
+
+class PayloadRejected(Exception):
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    device_id: UUID
+    key: str
+    ts: datetime
+    value: float | None
+    text: str | None
+
+
+@dataclass
+class IngestResult:
+    stored: int = 0
+    duplicates: int = 0
+    counts: Counter = field(default_factory=Counter)
+
+    @property
+    def rejected(self) -> int:
+        return sum(n for reason, n in self.counts.items() if reason.startswith("rejected_"))
+
+
+def payload_parse(body: bytes | str) -> list[tuple[object, dict]]:
+    """The (timestamp or None, values) pairs of a payload, or PayloadRejected."""
+    if len(body) > MAX_PAYLOAD_BYTES:
+        raise PayloadRejected("rejected_too_large")
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as broken:
+        raise PayloadRejected("rejected_malformed") from broken
+    items = data if isinstance(data, list) else [data]
+    if not items:
+        raise PayloadRejected("rejected_malformed")
+    entries = []
+    for item in items:
+        if not isinstance(item, dict):
+            raise PayloadRejected("rejected_malformed")
+        if "values" in item and isinstance(item["values"], dict) and set(item) <= {"ts", "values"}:
+            entries.append((item.get("ts"), item["values"]))
+        else:
+            entries.append((None, item))
+    return entries
+
+
+def _timestamp(raw, now: datetime) -> tuple[datetime | None, str | None]:
+    if raw is None:
+        return now, None
+    if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw):
+        return None, "rejected_bad_timestamp"
+    try:
+        ts = datetime.fromtimestamp(int(raw) / 1000, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return None, "rejected_bad_timestamp"
+    if ts < EARLIEST:
+        return None, "rejected_too_old"
+    if ts > now + FUTURE_TOLERANCE:
+        return None, "rejected_future"
+    return ts, None
+
+
+def _number(raw) -> float | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int | float):
+        number = float(raw)
+    elif isinstance(raw, str):
+        try:
+            number = float(raw.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    return number if math.isfinite(number) else None
+
+
+_TRUE = {"true", "on", "1", "yes"}
+_FALSE = {"false", "off", "0", "no"}
+
+
+def value_coerce(raw, kind: str | None) -> tuple[float | None, str | None] | None:
+    """(value, text) for a raw value of a key of `kind` (None: a key the type does not
+    declare); None when the value does not fit the kind."""
+    if kind == ValueKind.NUMBER:
+        number = _number(raw)
+        return None if number is None else (number, None)
+    if kind == ValueKind.BOOLEAN:
+        if isinstance(raw, bool):
+            return (1.0 if raw else 0.0), None
+        if isinstance(raw, int | float) and raw in (0, 1):
+            return float(raw), None
+        if isinstance(raw, str) and raw.strip().lower() in _TRUE | _FALSE:
+            return (1.0 if raw.strip().lower() in _TRUE else 0.0), None
+        return None
+    if kind == ValueKind.TEXT:
+        if raw is None:
+            return None
+        text = raw if isinstance(raw, str) else json.dumps(raw, ensure_ascii=False)
+        return None, text[:4000]
+    # A key the type does not declare is kept as it comes, as ThingsBoard does.
+    if isinstance(raw, bool):
+        return (1.0 if raw else 0.0), None
+    if isinstance(raw, int | float):
+        return (float(raw), None) if math.isfinite(raw) else None
+    if isinstance(raw, str):
+        return None, raw[:4000]
+    if raw is None:
+        return None
+    return None, json.dumps(raw, ensure_ascii=False)[:4000]
+
+
+def readings_build(
+    *, identity: DeviceIdentity, entries, now: datetime, counts: Counter
+) -> list[Reading]:
+    readings = []
+    for raw_ts, values in entries:
+        ts, problem = _timestamp(raw_ts, now)
+        if problem:
+            counts[problem] += max(len(values), 1)
+            continue
+        for key, raw in values.items():
+            if not key or len(key) > MAX_KEY_LENGTH:
+                counts["rejected_bad_key"] += 1
+                continue
+            coerced = value_coerce(raw, identity.keys.get(key))
+            if coerced is None:
+                counts["rejected_bad_value"] += 1
+                continue
+            readings.append(Reading(identity.device_id, key, ts, coerced[0], coerced[1]))
+    return readings
+
+
+def _now() -> datetime:
+    now = timezone.now()
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+def telemetry_ingest(
+    *, items: list[tuple[DeviceIdentity, bytes]], channel: str, now: datetime | None = None
+) -> IngestResult:
+    """Ingest a batch of payloads from known devices, in one transaction."""
+    now = now or _now()
+    result = IngestResult()
+    readings: list[Reading] = []
+    identities: dict[UUID, DeviceIdentity] = {}
+    for identity, body in items:
+        identities[identity.device_id] = identity
+        try:
+            entries = payload_parse(body)
+        except PayloadRejected as rejected:
+            result.counts[rejected.reason] += 1
+            continue
+        readings.extend(
+            readings_build(identity=identity, entries=entries, now=now, counts=result.counts)
+        )
+    result.counts["messages"] += len(items)
+    with transaction.atomic():
+        if readings:
+            watched = _watched(identities)
+            new = storage.telemetry_write(readings, need_new=lambda r: r.device_id in watched)
+            result.stored = new.inserted
+            result.duplicates = len(readings) - new.inserted
+            previous = storage.latest_values_get(
+                {(r.device_id, r.key) for r in new.rows} if new.rows else set()
+            )
+            storage.latest_values_upsert(readings)
+            if new.rows:
+                _rules_evaluate(new.rows, previous, identities)
+        storage.devices_seen(list(identities), now)
+        result.counts["accepted"] += result.stored
+        result.counts["duplicate"] += result.duplicates
+        storage.ingest_counts_add(
+            channel=channel, day=timezone.localdate(now), counts=result.counts
+        )
+    if readings:
+        _publish_latest(readings, identities)
+    return result
+
+
+def ingest_reject_count(*, channel: str, reason: str, n: int = 1) -> None:
+    """Count something turned away before it reached a device (an unknown token, garbage)."""
+    storage.ingest_counts_add(
+        channel=channel, day=timezone.localdate(), counts=Counter({reason: n})
+    )
+
+
+def attributes_ingest(*, identity: DeviceIdentity, body: bytes, channel: str) -> dict:
+    """Merge the client attributes a device reports (firmware, model, ...)."""
+    if len(body) > MAX_PAYLOAD_BYTES:
+        raise PayloadRejected("rejected_too_large")
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as broken:
+        raise PayloadRejected("rejected_malformed") from broken
+    if not isinstance(data, dict):
+        raise PayloadRejected("rejected_malformed")
+    with transaction.atomic():
+        attributes = storage.device_attributes_merge(identity.device_id, data)
+        storage.devices_seen([identity.device_id], _now())
+        storage.ingest_counts_add(
+            channel=channel, day=timezone.localdate(), counts=Counter({"attributes": 1})
+        )
+    return attributes
+
+
+def _watched(identities: dict[UUID, DeviceIdentity]) -> set[UUID]:
+    from parkos.iot.rules import rules_for_device
+
+    return {
+        device_id
+        for device_id, identity in identities.items()
+        if rules_for_device(device_id=device_id, device_type_id=identity.device_type_id)
+    }
+
+
+def _rules_evaluate(rows: list[Reading], previous: dict, identities) -> None:
+    from parkos.iot.rules import readings_evaluate
+
+    by_device: dict[UUID, list[Reading]] = defaultdict(list)
+    for reading in rows:
+        by_device[reading.device_id].append(reading)
+    try:
+        # A broken rule must not cost the readings: its work is undone alone.
+        with transaction.atomic():
+            readings_evaluate(by_device=by_device, previous=previous, identities=identities)
+    except Exception:
+        logger.exception("rule evaluation failed for %d devices", len(by_device))
+
+
+LIVE_DEVICES_PER_BATCH = 300
+
+
+def _publish_latest(readings: list[Reading], identities: dict[UUID, DeviceIdentity]) -> None:
+    from parkos.iot.live import live_publish
+
+    latest: dict[UUID, dict[str, list]] = defaultdict(dict)
+    for reading in readings:
+        if reading.value is None:
+            continue
+        current = latest[reading.device_id].get(reading.key)
+        if current is None or current[0] < reading.ts.timestamp() * 1000:
+            latest[reading.device_id][reading.key] = [
+                int(reading.ts.timestamp() * 1000),
+                reading.value,
+            ]
+    by_park: dict[str, list] = defaultdict(list)
+    for device_id, values in list(latest.items())[:LIVE_DEVICES_PER_BATCH]:
+        park_id = str(identities[device_id].park_id)
+        by_park[park_id].append({"device": str(device_id), "values": values})
+    for park_id, devices in by_park.items():
+        transaction.on_commit(
+            lambda park_id=park_id, devices=devices: live_publish(
+                {"type": "telemetry", "park": park_id, "devices": devices}
+            )
+        )

@@ -1,0 +1,199 @@
+"""The device simulator of the demo: realistic telemetry for the demo park's devices, sent
+over MQTT when MQTT_URL is set and over the HTTP device API otherwise, with faults on
+purpose: an over-temperature server room, an energy meter gone silent, a smoke alarm."""
+
+import hashlib
+import hmac
+import json
+import logging
+import math
+import random
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils import timezone
+
+from parkos.iot.broker import broker_address, broker_admin, device_topic, mqtt_client
+from parkos.iot.models import Device, DeviceKind
+
+logger = logging.getLogger(__name__)
+
+# Serials of the devices that misbehave on purpose (created by demo/iot.py).
+HOT_ROOM = "PJ-CLIMATE-SERVER"
+SILENT_METER = "PJ-ENERGY-SILENT"
+SMOKE = "PJ-SMOKE-ALERT"
+
+
+def demo_token(serial: str) -> str:
+    """The demo's token of a device: derived from the secret key, so the simulator can find
+    it again without tokens being stored in clear."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"iot-demo:{serial}".encode(), hashlib.sha256)
+    return digest.hexdigest()[:32]
+
+
+@dataclass
+class SimulatedDevice:
+    id: str
+    serial: str
+    kind: str
+    token: str
+    state: dict = field(default_factory=dict)
+
+
+def reading(device: SimulatedDevice, now, rng: random.Random, step: int) -> dict | None:
+    """One message of telemetry for a device at `now` (local time); None to stay silent."""
+    hour = now.hour + now.minute / 60
+    daytime = max(math.sin((hour - 6) / 24 * 2 * math.pi), 0)
+    kind, state = device.kind, device.state
+    if device.serial == SILENT_METER:
+        return None
+    if kind == DeviceKind.CLIMATE:
+        temperature = 22 + 3 * daytime + rng.gauss(0, 0.3)
+        if device.serial == HOT_ROOM:
+            temperature = min(30 + step * 1.0, 38.5) + rng.gauss(0, 0.2)
+        return {"temperature": round(temperature, 1), "humidity": round(45 + rng.gauss(0, 3), 1)}
+    if kind == DeviceKind.ENERGY_METER:
+        power = 20 + 60 * daytime + rng.gauss(0, 3)
+        state["energy"] = state.get("energy", 10_000.0) + power * 5 / 3600
+        return {"energy": round(state["energy"], 2), "power": round(power, 1)}
+    if kind == DeviceKind.WATER_METER:
+        flow = max(0.2 + 2 * daytime + rng.gauss(0, 0.1), 0)
+        state["volume"] = state.get("volume", 500.0) + flow * 5 / 3600
+        return {"volume": round(state["volume"], 3), "flow": round(flow, 2)}
+    if kind == DeviceKind.AIR_QUALITY:
+        return {
+            "pm25": round(max(18 + rng.gauss(0, 4), 1), 1),
+            "co2": round(450 + 350 * daytime + rng.gauss(0, 20)),
+            "tvoc": round(0.2 + rng.random() * 0.1, 2),
+        }
+    if kind == DeviceKind.SMOKE_ALARM:
+        return {"smoke": device.serial == SMOKE and step >= 3, "battery": 87}
+    if kind == DeviceKind.PEOPLE_COUNTER:
+        occupancy = round(400 * daytime + rng.gauss(0, 10))
+        return {"in": rng.randint(0, 30), "out": rng.randint(0, 30), "occupancy": max(occupancy, 0)}
+    if kind == DeviceKind.ACCESS_GATE:
+        return {"passes": rng.randint(0, 25), "door_open": False}
+    if kind == DeviceKind.PARKING_SENSOR:
+        return {"occupied": rng.random() < 0.3 + 0.5 * daytime}
+    if kind == DeviceKind.THERMAL_SCANNER:
+        return {"body_temperature": round(36.4 + rng.gauss(0, 0.2), 1), "scans": rng.randint(0, 40)}
+    if kind == DeviceKind.CAMERA:
+        return {"online": True, "bitrate": rng.randint(3500, 4200)}
+    if kind == DeviceKind.GATEWAY:
+        return {"uptime": step * 5}
+    return None
+
+
+class HttpTransport:
+    def __init__(self, base_url: str):
+        self.base_url = base_url.rstrip("/")
+
+    def send(self, device: SimulatedDevice, payload: dict) -> int:
+        request = urllib.request.Request(
+            f"{self.base_url}/api/v1/{device.token}/telemetry",
+            data=json.dumps(payload).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status
+        except urllib.error.HTTPError as refused:
+            return refused.code
+
+    def close(self) -> None:
+        pass
+
+
+class MqttTransport:
+    """One MQTT login per device, as real devices have."""
+
+    def __init__(self, devices: list[SimulatedDevice]):
+        self.address = broker_address()
+        with broker_admin() as admin:
+            for device in devices:
+                admin.device_allow(device.id, device.token)
+        self.clients = {}
+        for device in devices:
+            address = broker_address(
+                f"mqtt://{device.id}:{device.token}@{self.address.host}:{self.address.port}"
+            )
+            client = mqtt_client(client_id=f"sim-{device.id}", address=address)
+            client.connect_async(address.host, address.port, keepalive=60)
+            client.loop_start()
+            self.clients[device.id] = client
+
+    def send(self, device: SimulatedDevice, payload: dict) -> int:
+        self.clients[device.id].publish(device_topic(device.id), json.dumps(payload), qos=1)
+        return 200
+
+    def close(self) -> None:
+        for client in self.clients.values():
+            client.disconnect()
+            client.loop_stop()
+
+
+def simulated_devices(park_code: str = "pujiang") -> list[SimulatedDevice]:
+    devices = Device.objects.filter(park__code=park_code).select_related("device_type")
+    return [
+        SimulatedDevice(
+            id=str(d.id), serial=d.serial, kind=d.device_type.kind, token=demo_token(d.serial)
+        )
+        for d in devices
+    ]
+
+
+class Simulator:
+    def __init__(
+        self, *, base_url: str = "http://127.0.0.1:8000", interval: float = 5.0, seed: int = 1
+    ):
+        self.base_url = base_url
+        self.interval = interval
+        self.rng = random.Random(seed)
+        self.stopping = threading.Event()
+        self.step = 0
+
+    def _transport(self, devices):
+        if settings.MQTT_URL:
+            return MqttTransport(devices)
+        return HttpTransport(self.base_url)
+
+    def run(self, *, steps: int | None = None, report=logger.info) -> None:
+        devices = simulated_devices()
+        if not devices:
+            report("no demo devices: load the demo first")
+            return
+        transport = self._transport(devices)
+        report(f"simulating {len(devices)} devices every {self.interval:g}s")
+        try:
+            while not self.stopping.is_set() and (steps is None or self.step < steps):
+                now = timezone.localtime()
+                sent = 0
+                for device in devices:
+                    payload = reading(device, now, self.rng, self.step)
+                    if payload is not None and transport.send(device, payload) < 300:
+                        sent += 1
+                self.step += 1
+                if self.step % 12 == 1:
+                    report(f"step {self.step}: {sent} messages")
+                self.stopping.wait(self.interval)
+        finally:
+            transport.close()
+
+
+def start_in_background(*, base_url: str, delay: float = 3.0, interval: float = 5.0) -> Simulator:
+    """Run the simulator in a daemon thread of this process (for `parkos demo`)."""
+    simulator = Simulator(base_url=base_url, interval=interval)
+
+    def target():
+        time.sleep(delay)
+        try:
+            simulator.run()
+        except Exception:
+            logger.exception("the device simulator stopped")
+
+    threading.Thread(target=target, name="iot-simulator", daemon=True).start()
+    return simulator

@@ -1,0 +1,250 @@
+"""MQTT ingestion through a real Mosquitto started with the project's configuration."""
+
+import json
+import shutil
+import signal
+import subprocess
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from conftest import free_port, port_open, require
+from parkos.iot import services
+from parkos.iot.broker import broker_address, broker_files_prepare, device_topic, mqtt_client
+from parkos.iot.models import IngestCount, Telemetry
+from parkos.iot.mqtt_worker import IngestWorker
+
+pytestmark = [pytest.mark.mqtt, pytest.mark.django_db(transaction=True)]
+
+
+class Broker:
+    def __init__(self, directory):
+        self.port = free_port()
+        self.config = broker_files_prepare(
+            data_dir=str(directory), port=self.port, admin="parkos-admin", password="admin-pw"
+        )
+        self.url = f"mqtt://parkos-admin:admin-pw@127.0.0.1:{self.port}"
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            ["mosquitto", "-c", str(self.config)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while not port_open("127.0.0.1", self.port):
+            assert time.monotonic() < deadline, "mosquitto did not start"
+            time.sleep(0.05)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(10)
+
+    def restart(self):
+        self.stop()
+        self.start()
+
+
+@pytest.fixture
+def broker(tmp_path, settings):
+    require(shutil.which("mosquitto") is not None, "mosquitto is not installed")
+    broker = Broker(tmp_path / "mosquitto")
+    broker.start()
+    settings.MQTT_URL = broker.url
+    yield broker
+    broker.stop()
+
+
+@pytest.fixture
+def worker_factory(broker):
+    workers = []
+
+    def make(name="1", cls=IngestWorker):
+        worker = cls(url=broker.url, name=name, batch_wait=0.05).start()
+        assert worker.connected.wait(10)
+        workers.append(worker)
+        return worker
+
+    yield make
+    for worker in workers:
+        worker.stop()
+
+
+class Device:
+    """A device's own MQTT connection, logged in with its id and token."""
+
+    def __init__(self, broker, device, token, client_id=None):
+        self.device = device
+        self.acked: list[int] = []
+        self.refused: list[int] = []
+        self.lock = threading.Lock()
+        address = broker_address(f"mqtt://{device.id}:{token}@127.0.0.1:{broker.port}")
+        from paho.mqtt.packettypes import PacketTypes
+        from paho.mqtt.properties import Properties
+
+        self.client = mqtt_client(client_id=client_id or f"dev-{device.id}", address=address)
+        self.client.max_queued_messages_set(0)
+        self.client.max_inflight_messages_set(200)
+        self.client.reconnect_delay_set(min_delay=0.1, max_delay=1)
+        self.client.on_publish = self._on_publish
+        self.connected = threading.Event()
+        self.result = None
+
+        def on_connect(client, userdata, flags, reason_code, properties):
+            self.result = reason_code
+            if not reason_code.is_failure:
+                self.connected.set()
+
+        self.client.on_connect = on_connect
+        self.client.on_disconnect = lambda *args: self.connected.clear()
+        properties = Properties(PacketTypes.CONNECT)
+        properties.SessionExpiryInterval = 3600
+        self.client.connect_async(
+            "127.0.0.1", broker.port, clean_start=False, properties=properties
+        )
+        self.client.loop_start()
+        self.mids: dict[int, int] = {}
+
+    def _on_publish(self, client, userdata, mid, reason_code, properties):
+        with self.lock:
+            (self.refused if reason_code.is_failure else self.acked).append(mid)
+
+    def publish(self, payload, topic=None):
+        body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+        info = self.client.publish(topic or device_topic(self.device.id), body, qos=1)
+        return info.mid
+
+    def close(self):
+        self.client.disconnect()
+        self.client.loop_stop()
+
+
+def wait_for(condition, timeout=30, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def counts():
+    return {c.outcome: c.count for c in IngestCount.objects.filter(channel="mqtt")}
+
+
+def test_device_publishes_and_reading_is_stored(broker, make_device, worker_factory):
+    device, token = make_device("climate")
+    worker_factory()
+    client = Device(broker, device, token)
+    assert client.connected.wait(10)
+    client.publish({"temperature": 24.5, "humidity": 50})
+    wait_for(lambda: Telemetry.objects.filter(device_id=device.id).count() == 2, what="readings")
+    client.close()
+
+
+def test_broker_refuses_other_topics_wrong_tokens_and_revoked_devices(
+    broker, make_device, worker_factory, site
+):
+    device, token = make_device("climate")
+    victim, _ = make_device("climate")
+    worker_factory()
+    client = Device(broker, device, token)
+    assert client.connected.wait(10)
+    client.publish({"temperature": 99}, topic=device_topic(victim.id))
+    wait_for(lambda: client.refused, what="refusal")
+    assert Telemetry.objects.filter(device_id=victim.id).count() == 0
+
+    impostor = Device(broker, device, "wrong-token", client_id="impostor")
+    wait_for(lambda: impostor.result is not None, what="CONNACK")
+    assert impostor.result.is_failure
+    impostor.close()
+
+    services.credential_revoke(actor=site.ioc, device=device)
+    wait_for(lambda: not client.connected.is_set(), what="kick")
+    client.close()
+
+
+def test_garbage_is_counted_and_the_worker_survives(broker, make_device, worker_factory):
+    device, token = make_device("climate")
+    worker = worker_factory()
+    client = Device(broker, device, token)
+    assert client.connected.wait(10)
+    client.publish(b"\x00\xffgarbage")
+    client.publish(b'{"temperature": "hot"}')
+    client.publish(b"x" * (65 * 1024))
+    client.publish({"temperature": 20})
+    wait_for(lambda: Telemetry.objects.filter(device_id=device.id).count() == 1, what="good one")
+    wait_for(lambda: counts().get("rejected_too_large"), what="counted")
+    assert counts()["rejected_malformed"] == 1
+    assert counts()["rejected_bad_value"] == 1
+    assert worker._thread.is_alive()
+    client.close()
+
+
+class CrashAfterCommit(IngestWorker):
+    """Dies once, after its batch is committed and before it acknowledges it."""
+
+    def after_commit(self, messages):
+        if not getattr(self, "crashed", False) and self.processed >= 30:
+            self.crashed = True
+            threading.Thread(target=self.crash).start()
+            raise SystemExit
+
+
+@pytest.mark.parametrize(
+    "restart_broker",
+    [
+        False,
+        pytest.param(
+            True,
+            marks=pytest.mark.xfail(
+                reason="known gap: with Mosquitto 2.0.11, messages queued for shared-"
+                "subscription sessions are not delivered after a broker restart",
+                strict=False,
+            ),
+        ),
+    ],
+    ids=["worker-kill", "broker-restart-and-worker-kill"],
+)
+def test_no_loss_no_duplicates(broker, make_device, worker_factory, restart_broker):
+    devices = [make_device("climate") for _ in range(3)]
+    first = worker_factory("1", CrashAfterCommit)
+    worker_factory("2")
+    clients = [Device(broker, device, token) for device, token in devices]
+    for client in clients:
+        assert client.connected.wait(10)
+    start = datetime.now(UTC) - timedelta(minutes=50)
+    per_device = 400
+
+    def publish_range(lo, hi):
+        for n in range(lo, hi):
+            ts = int((start + timedelta(seconds=n)).timestamp() * 1000)
+            for client in clients:
+                client.publish({"ts": ts, "values": {"temperature": n, "humidity": 1, "x": 2}})
+            if n % 50 == 0:
+                time.sleep(0.02)
+
+    publish_range(0, 150)
+    if restart_broker:
+        broker.restart()
+    publish_range(150, 300)
+    wait_for(lambda: first.stopping.is_set(), what="worker crash")
+    worker_factory("1")  # restarted under the same name: its session and unacked messages
+    publish_range(300, per_device)
+    expected = per_device * 3 * len(clients)
+    wait_for(lambda: all(len(c.acked) == per_device for c in clients), timeout=60, what="all acked")
+    wait_for(lambda: Telemetry.objects.count() >= expected, timeout=60, what="all stored")
+    time.sleep(1)
+    assert Telemetry.objects.count() == expected
+    for (device, _), client in zip(devices, clients, strict=True):
+        temperatures = sorted(
+            Telemetry.objects.filter(device_id=device.id, key="temperature").values_list(
+                "value", flat=True
+            )
+        )
+        assert temperatures == [float(n) for n in range(per_device)]
+        client.close()

