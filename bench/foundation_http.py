@@ -2,7 +2,9 @@
 
 Ten times the demo data (2,000 enterprises, 20,000 leases) in a PostgreSQL database of its
 own, served by `parkos serve` (uvicorn) in a separate process, loaded by 20 concurrent
-clients from this process. Prints median and p95 latency per endpoint, for several runs.
+clients. The load comes from wrk (Debian's `wrk`, a C load generator that leaves the CPU to
+the server) when it is installed, else from asyncio clients in this process. Prints median
+and p95 latency per endpoint, for several runs.
 
     .venv/bin/python bench/foundation_http.py [--clients 20] [--seconds 20] [--runs 3] [--workers 2]
 
@@ -13,6 +15,7 @@ import argparse
 import asyncio
 import os
 import random
+import shutil
 import signal
 import statistics
 import subprocess
@@ -119,6 +122,45 @@ async def hammer(base: str, clients: int, seconds: float, make_request) -> list[
     return latencies
 
 
+WRK_SCRIPT = """
+local queries = {%s}
+local headers = {%s}
+request = function()
+  local path = "%s"
+  if path == "api" then
+    path = "/api/enterprises?limit=50&q=" .. queries[math.random(#queries)]
+  end
+  return wrk.format("GET", path, headers)
+end
+"""
+
+
+def wrk_run(base: str, path: str, headers: dict, clients: int, seconds: float) -> str:
+    import tempfile
+    from urllib.parse import quote
+
+    queries = ", ".join(f'"{quote(q)}"' for q in QUERIES)
+    header_lua = ", ".join(f'["{name}"] = "{value}"' for name, value in headers.items())
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT % (queries, header_lua, path))
+    output = subprocess.run(
+        ["wrk", "-t2", f"-c{clients}", f"-d{int(seconds)}s", "--latency", "-s", script.name, base],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    figures = {}
+    for line in output.splitlines():
+        parts = line.split()
+        if parts[:1] in (["50%"], ["90%"], ["99%"]):
+            figures[parts[0]] = parts[1]
+        if "requests in" in line:
+            figures["n"] = parts[0]
+        if line.strip().startswith("Non-2xx"):
+            raise RuntimeError(line)
+    return f"n={figures.get('n')} median={figures.get('50%')} p90={figures.get('90%')} p99={figures.get('99%')}"
+
+
 def describe(latencies: list[float]) -> str:
     ordered = sorted(latencies)
     p95 = ordered[int(0.95 * (len(ordered) - 1))]
@@ -133,6 +175,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--skip-prepare", action="store_true")
+    parser.add_argument(
+        "--python-clients",
+        action="store_true",
+        help="Use asyncio clients even if wrk is installed.",
+    )
     options = parser.parse_args()
     if not options.skip_prepare:
         print("preparing 10x demo data on PostgreSQL …", flush=True)
@@ -164,6 +211,18 @@ def main() -> None:
         print(
             f"{options.clients} clients, {options.seconds:.0f} s per run, {options.workers} uvicorn workers"
         )
+        if shutil.which("wrk") and not options.python_clients:
+            cookie = "; ".join(f"{key}={value}" for key, value in session["cookies"].items())
+            targets = (
+                ("GET /api/enterprises?q=…&limit=50", "api", headers),
+                ("GET park overview page", session["overview"], {"Cookie": cookie}),
+            )
+            for name, path, request_headers in targets:
+                wrk_run(base, path, request_headers, options.clients, 3)
+                for run in range(1, options.runs + 1):
+                    figures = wrk_run(base, path, request_headers, options.clients, options.seconds)
+                    print(f"{name:36s} run {run} (wrk): {figures}", flush=True)
+            return
         for name, request in (
             ("GET /api/enterprises?q=…&limit=50", api_page),
             ("GET park overview page", overview_page),

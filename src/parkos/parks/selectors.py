@@ -3,6 +3,7 @@
 from decimal import Decimal
 from uuid import UUID
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
@@ -20,8 +21,21 @@ def park_get(*, actor, park_id) -> Park:
     return _get_or_404(park_list(actor=actor), park_id)
 
 
+OVERVIEW_CACHE_SECONDS = 60
+
+
 def park_overview(*, actor, park: Park) -> dict:
-    """KPI tiles and chart series for one park, with its branches' totals."""
+    """KPI tiles and chart series for one park, with its branches' totals. The same for
+    every reader and slow to change (yearly KPIs, daily occupancy), so it is computed at
+    most once a minute per park and shared through the cache."""
+    return cache.get_or_set(
+        f"parks:overview:{park.id}",
+        lambda: _park_overview(park),
+        OVERVIEW_CACHE_SECONDS,
+    )
+
+
+def _park_overview(park: Park) -> dict:
     kpis = list(ParkKPI.objects.filter(park=park).order_by("year"))
     latest = kpis[-1] if kpis else None
     network_ids = [park.id, *park.branches.values_list("id", flat=True)]
