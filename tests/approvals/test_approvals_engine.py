@@ -5,9 +5,9 @@ import pytest
 from factories import ParkFactory, Role, member
 from parkos.approvals import selectors, services
 from parkos.approvals.models import CaseEvent, Notification, Status
-from parkos.approvals.workdays import add_workdays
 from parkos.core.errors import Conflict, Forbidden, ValidationFailed
 from parkos.core.models import AuditEntry
+from parkos.core.workdays import add_workdays
 
 pytestmark = pytest.mark.django_db
 

@@ -25,9 +25,9 @@ from parkos.approvals.models import (
 )
 from parkos.approvals.notifications import notify
 from parkos.approvals.processes import process_ensure, process_steps, process_update
-from parkos.approvals.workdays import add_workdays
 from parkos.core.audit import audit_record
 from parkos.core.errors import Conflict, Forbidden, ValidationFailed
+from parkos.core.workdays import add_workdays
 
 APPLICANT = "applicant"
 REVIEWER = "reviewer"

@@ -1,10 +1,11 @@
 """SLA deadlines. Urgent work runs round the clock; the rest counts only the company's working
 day on Chinese working days (weekends and public holidays off, adjusted workdays on)."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
+from parkos.core.workdays import is_workday
 from parkos.property.models import Priority, SLAPolicy
 
 # Minutes (response, resolution, working hours only) when a company set no policy of its own.
@@ -14,16 +15,6 @@ DEFAULT_SLA = {
     Priority.NORMAL: (120, 2 * 8 * 60, True),
     Priority.LOW: (4 * 60, 5 * 8 * 60, True),
 }
-
-
-def is_workday(day: date) -> bool:
-    try:
-        import chinese_calendar
-
-        return chinese_calendar.is_workday(day)
-    except (ImportError, NotImplementedError):
-        # Outside the calendar's years: Monday to Friday.
-        return day.weekday() < 5
 
 
 def add_working_minutes(start: datetime, minutes: int, day_start: time, day_end: time) -> datetime:
