@@ -56,6 +56,12 @@ def test_raising_a_ticket_with_the_form(client, place, png_bytes):
     assert ticket.photos.count() == 1
     detail = client.get(response.url).content.decode()
     assert "data-deadline" in detail and "assignment-reasons" in detail
+    photo_url = reverse("property:ticket_photo", args=[ticket.id, ticket.photos.get().id])
+    assert photo_url in detail
+    served = client.get(photo_url)
+    assert served.status_code == 200 and b"".join(served.streaming_content) == png_bytes
+    _login(client, place.other_tenant)
+    assert client.get(photo_url).status_code == 404
 
 
 def test_form_errors_are_shown_and_nothing_is_saved(client, place):

@@ -283,3 +283,9 @@ def closed_months(*, park_id) -> set:
 
 def open_ticket_count(*, company_id) -> int:
     return Ticket.objects.filter(company_id=company_id, status__in=OPEN_STATUSES).count()
+
+
+def ticket_photo_get(*, actor, ticket_id, photo_id):
+    """A photo of a ticket the actor may see; anything else is absent."""
+    ticket = ticket_get(actor=actor, ticket_id=ticket_id)
+    return _get_or_404(ticket.photos.all(), photo_id)

@@ -8,6 +8,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("tickets/new/", views.ticket_new, name="ticket_new"),
     path("tickets/<uuid:ticket_id>/", views.ticket_detail, name="ticket_detail"),
+    path(
+        "tickets/<uuid:ticket_id>/photos/<uuid:photo_id>/",
+        views.ticket_photo,
+        name="ticket_photo",
+    ),
     path("tickets/<uuid:ticket_id>/<slug:action>/", views.ticket_action, name="ticket_action"),
     path("rounds/<uuid:round_id>/", views_quality.round_form, name="round"),
     path("spot-checks/", views_quality.spot_checks, name="spot_checks"),

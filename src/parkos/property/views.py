@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -163,3 +164,13 @@ def ticket_action(request, ticket_id, action):
     else:
         messages.success(request, _("Done."))
     return redirect("property:ticket_detail", ticket_id=ticket.id)
+
+
+@login_required
+def ticket_photo(request, ticket_id, photo_id):
+    """Photos show tenants' premises: served only to those who may see the ticket, never
+    from a public media URL."""
+    photo = selectors.ticket_photo_get(actor=request.user, ticket_id=ticket_id, photo_id=photo_id)
+    response = FileResponse(photo.image.open("rb"), content_type=f"image/{photo.extension}")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
