@@ -63,3 +63,17 @@ def test_due_entries_waits_for_the_nearest(schedule):
     now = timezone.now()
     due, wait = due_entries({}, now)
     assert due == [] and wait >= 1.0
+
+
+def test_every_scheduled_task_exists(settings):
+    from django.conf import settings as live_settings
+
+    from parkos.core.schedule import current_app
+
+    current_app.loader.import_default_modules()
+    missing = [
+        entry["task"]
+        for entry in live_settings.CELERY_BEAT_SCHEDULE.values()
+        if entry["task"] not in current_app.tasks
+    ]
+    assert missing == []

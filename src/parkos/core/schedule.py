@@ -35,6 +35,8 @@ def due_entries(last_runs: dict[str, datetime], now: datetime) -> tuple[list[str
 
 
 def run_forever(*, sleep: Callable[[float], None] = time.sleep, rounds: int | None = None) -> None:
+    # Celery imports the apps' tasks modules when a worker starts; this process is none.
+    current_app.loader.import_default_modules()
     last_runs: dict[str, datetime] = {}
     done = 0
     while rounds is None or done < rounds:
