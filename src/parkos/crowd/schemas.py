@@ -1,12 +1,12 @@
 from datetime import datetime
 from uuid import UUID
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class AreaOut(Schema):
     id: UUID
-    park: UUID
+    park: UUID = Field(..., alias="park_id")
     name: str
     kind: str
     capacity: int
@@ -15,10 +15,6 @@ class AreaOut(Schema):
     counter_count: int
     map_x: float
     map_y: float
-
-    @staticmethod
-    def resolve_park(obj):
-        return obj.park_id
 
 
 class AreaIn(Schema):
@@ -34,26 +30,14 @@ class AreaIn(Schema):
 
 class CounterOut(Schema):
     id: UUID
-    park: UUID
-    area: UUID | None
+    park: UUID = Field(..., alias="park_id")
+    area: UUID | None = Field(None, alias="area_id")
     name: str
-    device: UUID | None
+    device: UUID | None = Field(None, alias="device_id")
     forecast_model: str
     forecast_is_fallback: bool
     forecast_reason: str
     forecast_updated_at: datetime | None
-
-    @staticmethod
-    def resolve_park(obj):
-        return obj.park_id
-
-    @staticmethod
-    def resolve_area(obj):
-        return obj.area_id
-
-    @staticmethod
-    def resolve_device(obj):
-        return obj.device_id
 
 
 class ForecastHourOut(Schema):
@@ -77,7 +61,7 @@ class ForecastOut(Schema):
 
 class WarningOut(Schema):
     id: UUID
-    area: UUID
+    area: UUID = Field(..., alias="area_id")
     area_name: str
     park: UUID
     kind: str
@@ -89,13 +73,9 @@ class WarningOut(Schema):
     capacity: int
     lead_hours: int
     message: str
-    alarm: UUID | None
+    alarm: UUID | None = Field(None, alias="alarm_id")
     raised_at: datetime
     cleared_at: datetime | None
-
-    @staticmethod
-    def resolve_area(obj):
-        return obj.area_id
 
     @staticmethod
     def resolve_area_name(obj):
@@ -108,10 +88,6 @@ class WarningOut(Schema):
     @staticmethod
     def resolve_capacity(obj):
         return obj.area.capacity
-
-    @staticmethod
-    def resolve_alarm(obj):
-        return obj.alarm_id
 
 
 class ImportOut(Schema):

@@ -2,18 +2,18 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class DeviceOut(Schema):
     id: UUID
     serial: str
     name: str
-    park: UUID
-    building: UUID | None
-    floor: UUID | None
-    unit: UUID | None
-    gateway: UUID | None
+    park: UUID = Field(..., alias="park_id")
+    building: UUID | None = Field(None, alias="building_id")
+    floor: UUID | None = Field(None, alias="floor_id")
+    unit: UUID | None = Field(None, alias="unit_id")
+    gateway: UUID | None = Field(None, alias="gateway_id")
     type: str
     kind: str
     map_x: float
@@ -21,26 +21,6 @@ class DeviceOut(Schema):
     attributes: dict
     last_seen_at: datetime | None
     online: bool
-
-    @staticmethod
-    def resolve_park(obj):
-        return obj.park_id
-
-    @staticmethod
-    def resolve_building(obj):
-        return obj.building_id
-
-    @staticmethod
-    def resolve_floor(obj):
-        return obj.floor_id
-
-    @staticmethod
-    def resolve_unit(obj):
-        return obj.unit_id
-
-    @staticmethod
-    def resolve_gateway(obj):
-        return obj.gateway_id
 
     @staticmethod
     def resolve_type(obj):
@@ -154,11 +134,11 @@ class RulePatch(Schema):
 
 class RuleOut(Schema):
     id: UUID
-    park: UUID
+    park: UUID = Field(..., alias="park_id")
     name: str
     kind: str
     device_type: str | None
-    device: UUID | None
+    device: UUID | None = Field(None, alias="device_id")
     key: str
     comparison: str
     low: float | None
@@ -175,24 +155,16 @@ class RuleOut(Schema):
     enabled: bool
 
     @staticmethod
-    def resolve_park(obj):
-        return obj.park_id
-
-    @staticmethod
     def resolve_device_type(obj):
         return obj.device_type.code if obj.device_type_id else None
-
-    @staticmethod
-    def resolve_device(obj):
-        return obj.device_id
 
 
 class AlarmOut(Schema):
     id: UUID
-    park: UUID
-    building: UUID | None
-    device: UUID | None
-    rule: UUID | None
+    park: UUID = Field(..., alias="park_id")
+    building: UUID | None = Field(None, alias="building_id")
+    device: UUID | None = Field(None, alias="device_id")
+    rule: UUID | None = Field(None, alias="rule_id")
     source: str
     severity: str
     status: str
@@ -206,24 +178,8 @@ class AlarmOut(Schema):
     acknowledged_by: str | None
     cleared_at: datetime | None
     cleared_by: str | None
-    assignee: UUID | None
-    ticket: UUID | None
-
-    @staticmethod
-    def resolve_park(obj):
-        return obj.park_id
-
-    @staticmethod
-    def resolve_building(obj):
-        return obj.building_id
-
-    @staticmethod
-    def resolve_device(obj):
-        return obj.device_id
-
-    @staticmethod
-    def resolve_rule(obj):
-        return obj.rule_id
+    assignee: UUID | None = Field(None, alias="assignee_id")
+    ticket: UUID | None = Field(None, alias="ticket_id")
 
     @staticmethod
     def resolve_acknowledged_by(obj):
@@ -232,14 +188,6 @@ class AlarmOut(Schema):
     @staticmethod
     def resolve_cleared_by(obj):
         return obj.cleared_by.username if obj.cleared_by else None
-
-    @staticmethod
-    def resolve_assignee(obj):
-        return obj.assignee_id
-
-    @staticmethod
-    def resolve_ticket(obj):
-        return obj.ticket_id
 
 
 class AlarmEventOut(Schema):
