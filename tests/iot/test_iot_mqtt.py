@@ -236,7 +236,9 @@ def test_no_loss_no_duplicates(broker, make_device, worker_factory, restart_brok
     worker_factory("1")  # restarted under the same name: its session and unacked messages
     publish_range(300, per_device)
     expected = per_device * 3 * len(clients)
-    wait_for(lambda: all(len(c.acked) == per_device for c in clients), timeout=180, what="all acked")
+    wait_for(
+        lambda: all(len(c.acked) == per_device for c in clients), timeout=180, what="all acked"
+    )
     wait_for(lambda: Telemetry.objects.count() >= expected, timeout=180, what="all stored")
     time.sleep(1)
     assert Telemetry.objects.count() == expected
