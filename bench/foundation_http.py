@@ -8,7 +8,8 @@ and p95 latency per endpoint, for several runs.
 
     .venv/bin/python bench/foundation_http.py [--clients 20] [--seconds 20] [--runs 3] [--workers 2]
 
-Needs PostgreSQL at 127.0.0.1:5432 (user postgres); creates and drops `parkos_bench`.
+Needs PostgreSQL at 127.0.0.1:5432 (user postgres), where it creates and drops `parkos_bench`,
+and Redis (REDIS_URL, default 127.0.0.1:6379/3) as in production.
 """
 
 import argparse
@@ -49,6 +50,8 @@ def environment() -> dict:
     return {
         **os.environ,
         "DATABASE_URL": DATABASE_URL,
+        # The production setup: sessions, token checks and cached figures in a shared Redis.
+        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/3"),
         "DEBUG": "false",
         "SECURE_SSL_REDIRECT": "false",
         "SESSION_COOKIE_SECURE": "false",
@@ -122,7 +125,7 @@ async def hammer(base: str, clients: int, seconds: float, make_request) -> list[
     return latencies
 
 
-WRK_SCRIPT = """
+WRK_SCRIPT = r"""
 local queries = {%s}
 local headers = {%s}
 request = function()
@@ -131,6 +134,11 @@ request = function()
     path = "/api/enterprises?limit=50&q=" .. queries[math.random(#queries)]
   end
   return wrk.format("GET", path, headers)
+end
+done = function(summary, latency, requests)
+  io.write(string.format("PARKOS n=%%d median=%%.1fms p95=%%.1fms p99=%%.1fms errors=%%d\n",
+    summary.requests, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    latency:percentile(99) / 1000, summary.errors.status))
 end
 """
 
@@ -141,24 +149,21 @@ def wrk_run(base: str, path: str, headers: dict, clients: int, seconds: float) -
 
     queries = ", ".join(f'"{quote(q)}"' for q in QUERIES)
     header_lua = ", ".join(f'["{name}"] = "{value}"' for name, value in headers.items())
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
         script.write(WRK_SCRIPT % (queries, header_lua, path))
-    output = subprocess.run(
-        ["wrk", "-t2", f"-c{clients}", f"-d{int(seconds)}s", "--latency", "-s", script.name, base],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    figures = {}
+        script.flush()
+        output = subprocess.run(
+            ["wrk", "-t2", f"-c{clients}", f"-d{int(seconds)}s", "-s", script.name, base],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
     for line in output.splitlines():
-        parts = line.split()
-        if parts[:1] in (["50%"], ["90%"], ["99%"]):
-            figures[parts[0]] = parts[1]
-        if "requests in" in line:
-            figures["n"] = parts[0]
         if line.strip().startswith("Non-2xx"):
             raise RuntimeError(line)
-    return f"n={figures.get('n')} median={figures.get('50%')} p90={figures.get('90%')} p99={figures.get('99%')}"
+        if line.startswith("PARKOS "):
+            return line.removeprefix("PARKOS ")
+    raise RuntimeError(output)
 
 
 def describe(latencies: list[float]) -> str:

@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from parkos.accounts.api import router as accounts_router
 from parkos.accounts.auth import api_auth
 from parkos.core.api_errors import install_error_handlers
+from parkos.core.renderers import FastJSONRenderer
 from parkos.parks.api import router as parks_router
 
 api = NinjaAPI(
@@ -15,6 +16,7 @@ api = NinjaAPI(
     auth=api_auth,
     urls_namespace="api",
     docs_url="/docs",
+    renderer=FastJSONRenderer(),
 )
 install_error_handlers(api)
 

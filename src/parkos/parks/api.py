@@ -150,17 +150,21 @@ class EnterpriseFilters(Schema):
     park: UUID | None = None
 
 
+ENTERPRISE_COLUMNS = [name if name != "park" else "park_id" for name in EnterpriseOut.model_fields]
+
+
 @router.get("/enterprises", response=list[EnterpriseOut])
 @paginate(Paging)
 def enterprise_list(request, filters: Query[EnterpriseFilters]):
     if filters.industry and filters.industry not in Industry.values:
         raise ValidationFailed.for_field("industry", _("Unknown industry."))
+    # Only the columns the schema shows: timestamps are the costliest to decode.
     return selectors.enterprise_list(
         actor=request.user,
         q=filters.q,
         industry=filters.industry,
         park_id=_filter_park(request, filters.park),
-    )
+    ).only(*ENTERPRISE_COLUMNS)
 
 
 @router.post("/enterprises/import", response={202: ImportOut})

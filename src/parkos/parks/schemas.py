@@ -4,8 +4,10 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
+from parkos.core.schemas import OutSchema
 
-class ParkOut(Schema):
+
+class ParkOut(OutSchema):
     id: UUID
     code: str
     name: str
@@ -40,7 +42,7 @@ class ParkPatch(Schema):
     opened_on: date | None = None
 
 
-class BuildingOut(Schema):
+class BuildingOut(OutSchema):
     id: UUID
     park: UUID = Field(..., alias="park_id")
     zone: UUID | None = Field(None, alias="zone_id")
@@ -84,7 +86,7 @@ class UnitPatch(Schema):
     area: Decimal | None = Field(None, max_digits=10, decimal_places=2)
 
 
-class EnterpriseOut(Schema):
+class EnterpriseOut(OutSchema):
     id: UUID
     name: str
     name_en: str
@@ -118,7 +120,7 @@ class EnterprisePatch(Schema):
     description: str | None = None
 
 
-class LeaseOut(Schema):
+class LeaseOut(OutSchema):
     id: UUID
     unit: UUID = Field(..., alias="unit_id")
     enterprise: UUID = Field(..., alias="enterprise_id")

@@ -73,9 +73,10 @@ def overview(request, park_id):
     context = {
         **data,
         "parks": selectors.park_list(actor=request.user),
-        "kpi_chart": _kpi_chart(data),
-        "industry_chart": _industry_chart(data),
-        "can_manage": permissions.can_manage_park(request.user, park.id),
+        # Called by the template only when its cached fragment has expired.
+        "kpi_chart": lambda: _kpi_chart(data),
+        "industry_chart": lambda: _industry_chart(data),
+        "overview_cache_seconds": selectors.OVERVIEW_CACHE_SECONDS,
     }
     return render(request, "parks/overview.html", context)
 
