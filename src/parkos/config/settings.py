@@ -114,7 +114,11 @@ MQTT_URL = env.str("MQTT_URL", default="")
 
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"pool_class": "parkos.core.cache.SharedConnectionPool"},
+        }
     }
     # Sessions read from the shared cache, written through to the database. Only with a shared
     # cache: a per-process cache would keep a signed-out session alive in the other workers.

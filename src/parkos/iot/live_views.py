@@ -100,3 +100,7 @@ def live_stream(request):
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"
     return response
+
+
+# Served through Django's ASGI handler (see config/asgi.py): an open stream costs no thread.
+live_stream.streams_events = True
