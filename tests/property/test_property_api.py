@@ -192,8 +192,8 @@ def test_inspection_round_endpoints_permission_matrix(place, api):
         name="配电房巡检",
         items=[{"key": "panel", "label": "配电柜正常", "kind": "check", "category": "electrical"}],
     )
-    InspectionSchedule.objects.create(
-        template=template, technician=place.hvac_near, frequency="daily"
+    InspectionSchedule.objects.create(template=template, frequency="daily").technicians.set(
+        [place.hvac_near]
     )
     services.rounds_generate()
     rnd = InspectionRound.objects.get()

@@ -36,9 +36,11 @@ def schedule(place):
             },
         ],
     )
-    return InspectionSchedule.objects.create(
-        template=template, technician=place.hvac_near, building=place.building, frequency="daily"
+    schedule = InspectionSchedule.objects.create(
+        template=template, building=place.building, frequency="daily"
     )
+    schedule.technicians.set([place.hvac_near])
+    return schedule
 
 
 def test_rounds_are_generated_once_and_a_failed_item_opens_a_ticket(place, schedule):

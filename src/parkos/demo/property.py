@@ -416,18 +416,13 @@ def _inspections(rng, companies, techs, buildings, today, tz, context):
             tech = next((t for t in candidates if t.user.username == "technician"), candidates[0])
             schedule = InspectionSchedule.objects.create(
                 template=template,
-                technician=tech,
                 building=buildings[company.id][0],
                 frequency=frequency,
             )
+            schedule.technicians.set([tech])
             day = start
             while day <= today:
-                due = (
-                    frequency == "daily"
-                    or (frequency == "weekly" and day.weekday() == 0)
-                    or day.day == 1
-                )
-                if due:
+                if schedule.is_due(day):
                     rnd = InspectionRound(
                         schedule=schedule,
                         template=template,

@@ -45,7 +45,8 @@ class InspectionTemplateAdmin(admin.ModelAdmin):
 
 @admin.register(InspectionSchedule)
 class InspectionScheduleAdmin(admin.ModelAdmin):
-    list_display = ["template", "technician", "frequency", "active"]
+    list_display = ["template", "frequency", "building", "active"]
+    filter_horizontal = ["technicians"]
 
 
 admin.site.register(Shift)

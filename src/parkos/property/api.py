@@ -5,10 +5,10 @@ from uuid import UUID
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import File, Query, Router, Schema, UploadedFile
+from ninja import File, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
-from parkos.core.errors import ValidationFailed
+from parkos.core.errors import Forbidden, ValidationFailed
 from parkos.core.pagination import Paging
 from parkos.property import permissions, selectors, services
 from parkos.property.schemas import (
@@ -16,6 +16,12 @@ from parkos.property.schemas import (
     ConfirmIn,
     DispatchIn,
     EventOut,
+    InspectionScheduleIn,
+    InspectionScheduleOut,
+    InspectionSchedulePatch,
+    InspectionTemplateIn,
+    InspectionTemplateOut,
+    InspectionTemplatePatch,
     MonthIn,
     NoteIn,
     PhotoOut,
@@ -175,16 +181,130 @@ def dispatch_queue(request):
     )
 
 
+class RoundFilters(Schema):
+    schedule: int | None = None
+    status: str = ""
+
+
 @router.get("/inspections/rounds", response=list[RoundOut])
 @paginate(Paging)
-def round_list(request):
-    return selectors.round_list(actor=request.user)
+def round_list(request, filters: Query[RoundFilters]):
+    return selectors.round_list(
+        actor=request.user, schedule_id=filters.schedule, status=filters.status
+    )
 
 
 @router.post("/inspections/rounds/{round_id}", response=RoundOut)
 def round_submit(request, round_id: UUID, payload: RoundIn):
     selectors.round_get(actor=request.user, round_id=round_id)
     return services.round_submit(actor=request.user, round_id=round_id, answers=payload.answers)
+
+
+def _require_planner(request) -> None:
+    if not selectors.planning_companies(actor=request.user).exists():
+        raise Forbidden(_("You are not allowed to do this."))
+
+
+class PlanFilters(Schema):
+    company: UUID | None = None
+
+
+@router.get("/inspections/templates", response=list[InspectionTemplateOut])
+@paginate(Paging)
+def inspection_template_list(request, filters: Query[PlanFilters]):
+    return selectors.inspection_template_list(actor=request.user, company_id=filters.company)
+
+
+@router.post("/inspections/templates", response={201: InspectionTemplateOut})
+def inspection_template_create(request, payload: InspectionTemplateIn):
+    _require_planner(request)
+    company = _existing(
+        selectors.company_get, "company", actor=request.user, company_id=payload.company
+    )
+    template = services.inspection_template_create(
+        actor=request.user,
+        company=company,
+        name=payload.name,
+        items=[item.dict() for item in payload.items],
+    )
+    return Status(201, template)
+
+
+@router.get("/inspections/templates/{template_id}", response=InspectionTemplateOut)
+def inspection_template_detail(request, template_id: UUID):
+    return selectors.inspection_template_get(actor=request.user, template_id=template_id)
+
+
+@router.patch("/inspections/templates/{template_id}", response=InspectionTemplateOut)
+def inspection_template_update(request, template_id: UUID, payload: InspectionTemplatePatch):
+    template = selectors.inspection_template_get(actor=request.user, template_id=template_id)
+    changes = payload.dict(exclude_unset=True)
+    if changes.get("items") is not None:
+        changes["items"] = [dict(item) for item in changes["items"]]
+    return services.inspection_template_update(actor=request.user, template=template, **changes)
+
+
+def _schedule_references(request, data: dict) -> dict:
+    """Turn the payload's ids into objects the actor may see; unknown ids are field errors."""
+    from parkos.parks import selectors as parks
+
+    user = request.user
+    if data.get("template") is not None:
+        data["template"] = _existing(
+            selectors.inspection_template_get, "template", actor=user, template_id=data["template"]
+        )
+    if "technicians" in data:
+        wanted = set(data["technicians"] or [])
+        found = list(
+            selectors.planning_technicians(actor=user, active_only=False).filter(pk__in=wanted)
+        )
+        if len(found) != len(wanted):
+            raise ValidationFailed.for_field("technicians", _("Unknown technician."))
+        data["technicians"] = found
+    if data.get("building") is not None:
+        data["building"] = _existing(
+            parks.building_get, "building", actor=user, building_id=data["building"]
+        )
+    if data.get("zone") is not None:
+        zone = parks.zone_list(actor=user).filter(pk=data["zone"]).first()
+        if zone is None:
+            raise ValidationFailed.for_field("zone", _("Unknown zone."))
+        data["zone"] = zone
+    return data
+
+
+@router.get("/inspections/schedules", response=list[InspectionScheduleOut])
+@paginate(Paging)
+def inspection_schedule_list(request, filters: Query[PlanFilters]):
+    return selectors.inspection_schedule_list(actor=request.user, company_id=filters.company)
+
+
+@router.post("/inspections/schedules", response={201: InspectionScheduleOut})
+def inspection_schedule_create(request, payload: InspectionScheduleIn):
+    _require_planner(request)
+    data = _schedule_references(request, payload.dict())
+    schedule = services.inspection_schedule_create(actor=request.user, **data)
+    return Status(
+        201, selectors.inspection_schedule_get(actor=request.user, schedule_id=schedule.pk)
+    )
+
+
+@router.get("/inspections/schedules/{schedule_id}", response=InspectionScheduleOut)
+def inspection_schedule_detail(request, schedule_id: int):
+    return selectors.inspection_schedule_get(actor=request.user, schedule_id=schedule_id)
+
+
+@router.patch("/inspections/schedules/{schedule_id}", response=InspectionScheduleOut)
+def inspection_schedule_update(request, schedule_id: int, payload: InspectionSchedulePatch):
+    schedule = selectors.inspection_schedule_get(actor=request.user, schedule_id=schedule_id)
+    changes = payload.dict(exclude_unset=True)
+    for field in ("template", "frequency", "technicians", "active"):
+        if field in changes and changes[field] is None:
+            raise ValidationFailed.for_field(field, _("This field is required."))
+    services.inspection_schedule_update(
+        actor=request.user, schedule=schedule, **_schedule_references(request, changes)
+    )
+    return selectors.inspection_schedule_get(actor=request.user, schedule_id=schedule_id)
 
 
 @router.post("/inspections/spot-checks", response={201: SpotCheckOut})

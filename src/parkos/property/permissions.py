@@ -8,6 +8,9 @@
 - Park operators see every company of their parks, set the score weights, record spot
   checks, send surveys, compute and close months.
 - A company sees its own score breakdown only; the operator sees the whole ranking.
+- Patrol inspections (checklists and their schedules) are planned by the company's property
+  manager and by the operator of its park; dispatchers see the rounds, technicians walk
+  the rounds assigned to them.
 Someone asking for an object outside what they may see is told it does not exist.
 """
 
@@ -104,6 +107,33 @@ def require_operator(user, park_id=None) -> None:
     if parks is None:
         return
     if not parks or (park_id is not None and park_id not in parks):
+        raise Forbidden(_message())
+
+
+def inspection_planner_filter(user) -> Q | None:
+    """Companies whose checklists and schedules the user plans, as a filter on
+    PropertyCompany; None when none."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    parks = operator_park_ids(user)
+    if parks is None:
+        return Q()
+    managed = company_ids(user, Role.PROPERTY_MANAGER)
+    if not parks and not managed:
+        return None
+    return Q(park_id__in=parks) | Q(id__in=managed)
+
+
+def can_plan_inspections(user, company) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return can_manage_park(user, company.park_id) or str(company.id) in company_ids(
+        user, Role.PROPERTY_MANAGER
+    )
+
+
+def require_inspection_planner(user, company) -> None:
+    if not can_plan_inspections(user, company):
         raise Forbidden(_message())
 
 

@@ -101,6 +101,7 @@ class PhotoOut(Schema):
 
 class RoundOut(Schema):
     id: UUID
+    schedule: int | None = Field(None, alias="schedule_id")
     template: str
     technician: str
     due_date: date
@@ -206,3 +207,104 @@ class SpotCheckOut(Schema):
     @staticmethod
     def resolve_findings(check) -> int:
         return len(check.findings.all())
+
+
+class ChecklistItemIn(Schema):
+    key: str = ""
+    label: str = ""
+    kind: str = "check"
+    min: Decimal | None = None
+    max: Decimal | None = None
+    unit: str = ""
+    category: str = ""
+
+
+class InspectionTemplateIn(Schema):
+    company: UUID
+    name: str
+    items: list[ChecklistItemIn]
+
+
+class InspectionTemplatePatch(Schema):
+    name: str | None = None
+    items: list[ChecklistItemIn] | None = None
+
+
+class InspectionTemplateOut(Schema):
+    id: UUID
+    company: UUID = Field(..., alias="company_id")
+    company_name: str
+    name: str
+    items: list[dict]
+    schedules: int
+
+    @staticmethod
+    def resolve_company_name(template) -> str:
+        return template.company.name
+
+    @staticmethod
+    def resolve_schedules(template) -> int:
+        count = getattr(template, "schedule_count", None)
+        return template.schedules.count() if count is None else count
+
+
+class InspectionScheduleIn(Schema):
+    template: UUID
+    frequency: str
+    technicians: list[UUID]
+    building: UUID | None = None
+    zone: UUID | None = None
+    active: bool = True
+
+
+class InspectionSchedulePatch(Schema):
+    template: UUID | None = None
+    frequency: str | None = None
+    technicians: list[UUID] | None = None
+    building: UUID | None = None
+    zone: UUID | None = None
+    active: bool | None = None
+
+
+class TechnicianRef(Schema):
+    id: UUID
+    name: str
+
+    @staticmethod
+    def resolve_name(technician) -> str:
+        return str(technician.user)
+
+
+class InspectionScheduleOut(Schema):
+    id: int
+    template: UUID = Field(..., alias="template_id")
+    template_name: str
+    company: UUID
+    zone: str
+    building: UUID | None = Field(None, alias="building_id")
+    frequency: str
+    technicians: list[TechnicianRef]
+    active: bool
+    next_due: date | None
+
+    @staticmethod
+    def resolve_template_name(schedule) -> str:
+        return schedule.template.name
+
+    @staticmethod
+    def resolve_company(schedule) -> UUID:
+        return schedule.template.company_id
+
+    @staticmethod
+    def resolve_zone(schedule) -> str:
+        return schedule.template.company.zone.name
+
+    @staticmethod
+    def resolve_technicians(schedule) -> list:
+        return list(schedule.technicians.all())
+
+    @staticmethod
+    def resolve_next_due(schedule):
+        from django.utils import timezone
+
+        return schedule.next_due(timezone.localdate()) if schedule.active else None

@@ -1,7 +1,7 @@
 """Reads of property management, each scoped to the acting user (see permissions.py)."""
 
 from django.core.exceptions import ValidationError
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +12,8 @@ from parkos.property.models import (
     OPEN_STATUSES,
     Finding,
     InspectionRound,
+    InspectionSchedule,
+    InspectionTemplate,
     MonthClose,
     MonthlyScore,
     PropertyCompany,
@@ -166,10 +168,18 @@ def own_profile(*, actor, enterprise_id) -> TenantProfile | None:
     return TenantProfile.objects.filter(enterprise_id=enterprise_id).first()
 
 
-def round_list(*, actor) -> QuerySet[InspectionRound]:
+def round_list(
+    *, actor, schedule_id=None, status: str = "", company_ids=None
+) -> QuerySet[InspectionRound]:
     rounds = InspectionRound.objects.select_related(
         "template", "technician__user", "building", "company"
     )
+    if company_ids is not None:
+        rounds = rounds.filter(company_id__in=company_ids)
+    if schedule_id is not None:
+        rounds = rounds.filter(schedule_id=schedule_id)
+    if status:
+        rounds = rounds.filter(status=status)
     desk = permissions.company_ids(actor, *permissions.DESK_ROLES)
     parks = permissions.operator_park_ids(actor)
     if parks is None:
@@ -181,6 +191,69 @@ def round_list(*, actor) -> QuerySet[InspectionRound]:
 
 def round_get(*, actor, round_id) -> InspectionRound:
     return _get_or_404(round_list(actor=actor), round_id)
+
+
+def planning_companies(*, actor) -> QuerySet[PropertyCompany]:
+    """Companies whose patrol inspections the actor plans."""
+    visible = permissions.inspection_planner_filter(actor)
+    if visible is None:
+        return PropertyCompany.objects.none()
+    return PropertyCompany.objects.filter(visible).select_related("zone", "park").order_by("name")
+
+
+def inspection_template_list(*, actor, company_id=None) -> QuerySet[InspectionTemplate]:
+    templates = (
+        InspectionTemplate.objects.filter(company__in=planning_companies(actor=actor))
+        .select_related("company__zone")
+        .annotate(schedule_count=Count("schedules"))
+        .order_by("company__name", "name", "id")
+    )
+    return templates.filter(company_id=company_id) if company_id else templates
+
+
+def inspection_template_get(*, actor, template_id) -> InspectionTemplate:
+    return _get_or_404(inspection_template_list(actor=actor), template_id)
+
+
+def inspection_schedule_list(
+    *, actor, company_id=None, template_id=None
+) -> QuerySet[InspectionSchedule]:
+    schedules = (
+        InspectionSchedule.objects.filter(template__company__in=planning_companies(actor=actor))
+        .select_related("template__company__zone", "building")
+        .prefetch_related(
+            Prefetch("technicians", queryset=Technician.objects.select_related("user"))
+        )
+        .order_by("template__company__name", "template__name", "id")
+    )
+    if company_id:
+        schedules = schedules.filter(template__company_id=company_id)
+    if template_id:
+        schedules = schedules.filter(template_id=template_id)
+    return schedules
+
+
+def inspection_schedule_get(*, actor, schedule_id) -> InspectionSchedule:
+    return _get_or_404(inspection_schedule_list(actor=actor), schedule_id)
+
+
+def planning_technicians(*, actor, active_only: bool = True) -> QuerySet[Technician]:
+    """Technicians of the companies the actor plans for: the ones to offer on a schedule
+    (active), or all of them to tell a departed one from an unknown one."""
+    technicians = (
+        Technician.objects.filter(company__in=planning_companies(actor=actor))
+        .select_related("user", "company")
+        .order_by("company__name", "user__username")
+    )
+    return technicians.filter(active=True) if active_only else technicians
+
+
+def planning_buildings(*, actor):
+    """Buildings in the zones of the companies the actor plans for."""
+    from parkos.parks.selectors import building_list
+
+    zone_ids = planning_companies(actor=actor).values("zone_id")
+    return building_list(actor=actor).filter(zone_id__in=zone_ids).order_by("zone__name", "name")
 
 
 def _company_scoped(queryset: QuerySet, actor, path: str) -> QuerySet:

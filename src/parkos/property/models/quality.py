@@ -1,6 +1,7 @@
 """Inspections (templates, schedules, rounds), third-party spot checks and surveys."""
 
 import uuid
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -15,13 +16,22 @@ class Frequency(models.TextChoices):
     MONTHLY = "monthly", _("Monthly")
 
 
+class ItemKind(models.TextChoices):
+    CHECK = "check", _("Pass / fail")
+    VALUE = "value", _("Reading")
+
+
 class InspectionTemplate(models.Model):
     """A checklist. Each item: {"key", "label", "kind": "check"|"value", "min", "max",
-    "category"}; a failed item opens a ticket of its category."""
+    "unit", "category"}; a value item passes inside its expected range [min, max] (either
+    bound may be open); a failed item opens a ticket of its category."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     company = models.ForeignKey(
-        PropertyCompany, on_delete=models.CASCADE, related_name="inspection_templates"
+        PropertyCompany,
+        verbose_name=_("property company"),
+        on_delete=models.CASCADE,
+        related_name="inspection_templates",
     )
     name = models.CharField(_("name"), max_length=100)
     items = models.JSONField(_("items"), default=list)
@@ -37,23 +47,70 @@ class InspectionTemplate(models.Model):
 
 class InspectionSchedule(models.Model):
     template = models.ForeignKey(
-        InspectionTemplate, on_delete=models.CASCADE, related_name="schedules"
+        InspectionTemplate,
+        verbose_name=_("inspection template"),
+        on_delete=models.CASCADE,
+        related_name="schedules",
     )
-    technician = models.ForeignKey(
-        Technician, on_delete=models.CASCADE, related_name="inspection_schedules"
+    # Several technicians take the rounds in turn (see technician_for).
+    technicians = models.ManyToManyField(
+        Technician, verbose_name=_("technicians"), related_name="inspection_schedules"
     )
+    # None: the whole zone of the template's company.
     building = models.ForeignKey(
-        "parks.Building", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "parks.Building",
+        verbose_name=_("building"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     frequency = models.CharField(_("frequency"), max_length=8, choices=Frequency.choices)
-    active = models.BooleanField(default=True)
+    active = models.BooleanField(_("active"), default=True)
 
     class Meta:
+        ordering = ["template__name", "id"]
         verbose_name = _("inspection schedule")
         verbose_name_plural = _("inspection schedules")
 
     def __str__(self) -> str:
         return f"{self.template_id} {self.frequency}"
+
+    def is_due(self, day: date) -> bool:
+        """Daily rounds every day, weekly ones on Mondays, monthly ones on the 1st."""
+        if self.frequency == Frequency.DAILY:
+            return True
+        if self.frequency == Frequency.WEEKLY:
+            return day.weekday() == 0
+        return day.day == 1
+
+    def next_due(self, after: date) -> date:
+        """The first due date on or after `after`."""
+        if self.frequency == Frequency.DAILY:
+            return after
+        if self.frequency == Frequency.WEEKLY:
+            return after + timedelta(days=-after.weekday() % 7)
+        if after.day == 1:
+            return after
+        return (after.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+    def _period(self, day: date) -> int:
+        if self.frequency == Frequency.DAILY:
+            return day.toordinal()
+        if self.frequency == Frequency.WEEKLY:
+            return (day.toordinal() - 1) // 7
+        return day.year * 12 + day.month
+
+    def technician_for(self, day: date, technicians) -> Technician | None:
+        """Who walks the round due `day`: the active technicians take turns, one period
+        (day, week or month) each, in the order of their user names, so the rotation is the
+        same however often rounds are generated."""
+        active = sorted(
+            (t for t in technicians if t.active), key=lambda t: (t.user.username, str(t.id))
+        )
+        if not active:
+            return None
+        return active[self._period(day) % len(active)]
 
 
 class RoundStatus(models.TextChoices):

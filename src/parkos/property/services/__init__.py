@@ -6,10 +6,16 @@ from parkos.property.services.assessment import (
     score_weights_set,
 )
 from parkos.property.services.escalation import sla_check
-from parkos.property.services.quality import (
-    finding_follow_up,
+from parkos.property.services.inspections import (
+    inspection_schedule_create,
+    inspection_schedule_update,
+    inspection_template_create,
+    inspection_template_update,
     round_submit,
     rounds_generate,
+)
+from parkos.property.services.quality import (
+    finding_follow_up,
     spot_check_record,
     survey_answer,
     survey_send,
@@ -36,6 +42,10 @@ __all__ = [
     "TRANSITIONS",
     "company_retrain",
     "finding_follow_up",
+    "inspection_schedule_create",
+    "inspection_schedule_update",
+    "inspection_template_create",
+    "inspection_template_update",
     "month_close",
     "month_compute",
     "retrain_all",

@@ -1,7 +1,8 @@
-"""Writes on inspections, third-party spot checks, satisfaction surveys and tenant profiles."""
+"""Writes on third-party spot checks, satisfaction surveys and tenant profiles (patrol
+inspections are in services/inspections.py)."""
 
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -12,137 +13,15 @@ from parkos.accounts.selectors import user_enterprise_ids
 from parkos.core.errors import Conflict, Forbidden, ValidationFailed
 from parkos.property import permissions
 from parkos.property.models import (
-    Category,
     Finding,
     FindingStatus,
-    Frequency,
-    InspectionRound,
-    InspectionSchedule,
-    Priority,
     PropertyCompany,
-    RoundStatus,
     Severity,
     SpotCheck,
     Survey,
     SurveyResponse,
     TenantProfile,
-    Ticket,
-    TicketEvent,
-    TicketKind,
-    TicketSource,
 )
-
-
-def _due_on(frequency: str, day: date) -> bool:
-    if frequency == Frequency.DAILY:
-        return True
-    if frequency == Frequency.WEEKLY:
-        return day.weekday() == 0
-    return day.day == 1
-
-
-def rounds_generate(*, day: date | None = None) -> int:
-    """Patrol rounds due `day` for every active schedule; running it twice adds nothing."""
-    day = day or timezone.localdate()
-    created = 0
-    for schedule in InspectionSchedule.objects.filter(active=True).select_related(
-        "template", "technician"
-    ):
-        if not _due_on(schedule.frequency, day):
-            continue
-        _round, made = InspectionRound.objects.get_or_create(
-            schedule=schedule,
-            due_date=day,
-            defaults={
-                "template": schedule.template,
-                "company_id": schedule.template.company_id,
-                "technician": schedule.technician,
-                "building": schedule.building,
-                "items_total": len(schedule.template.items),
-            },
-        )
-        created += made
-    InspectionRound.objects.filter(status=RoundStatus.PENDING, due_date__lt=day).update(
-        status=RoundStatus.MISSED
-    )
-    return created
-
-
-def _item_result(item: dict, answer: dict) -> dict:
-    key = item["key"]
-    if item.get("kind") == "value":
-        raw = answer.get("value")
-        try:
-            value = Decimal(str(raw))
-        except (InvalidOperation, ValueError) as bad:
-            raise ValidationFailed.for_field(key, _("Enter a number.")) from bad
-        if not value.is_finite():
-            raise ValidationFailed.for_field(key, _("Enter a number."))
-        low, high = item.get("min"), item.get("max")
-        passed = (low is None or value >= Decimal(str(low))) and (
-            high is None or value <= Decimal(str(high))
-        )
-        return {"key": key, "value": str(value), "passed": passed, "note": answer.get("note", "")}
-    if "passed" not in answer or not isinstance(answer["passed"], bool):
-        raise ValidationFailed.for_field(key, _("Mark this item pass or fail."))
-    return {"key": key, "passed": answer["passed"], "note": str(answer.get("note", ""))[:500]}
-
-
-@transaction.atomic
-def round_submit(*, actor, round_id, answers: dict) -> InspectionRound:
-    """Record a patrol round; each failed item opens a ticket with the finding."""
-    rnd = (
-        InspectionRound.objects.select_for_update(of=("self",))
-        .select_related("template", "technician", "company", "building")
-        .filter(pk=round_id)
-        .first()
-    )
-    if rnd is None or rnd.technician.user_id != actor.pk:
-        raise Forbidden(_("This round is assigned to someone else."), code="not_assignee")
-    if rnd.status == RoundStatus.DONE:
-        raise Conflict(_("This round has been recorded already."), code="already_done")
-    results = [_item_result(item, answers.get(item["key"], {})) for item in rnd.template.items]
-    now = timezone.now()
-    rnd.results, rnd.status, rnd.completed_at = results, RoundStatus.DONE, now
-    rnd.items_total = len(results)
-    rnd.items_failed = sum(1 for r in results if not r["passed"])
-    rnd.save()
-    items = {item["key"]: item for item in rnd.template.items}
-    for result in results:
-        if not result["passed"]:
-            _finding_ticket(rnd, items[result["key"]], result, now)
-    return rnd
-
-
-def _finding_ticket(rnd: InspectionRound, item: dict, result: dict, now) -> None:
-    from parkos.property.services.tickets import _new_number, _route, _set_deadlines
-
-    detail = result.get("note") or ""
-    if "value" in result:
-        detail = f"{_('reading')} {result['value']} {detail}".strip()
-    ticket = Ticket(
-        number=_new_number(now),
-        company=rnd.company,
-        building=rnd.building,
-        source=TicketSource.INSPECTION,
-        source_ref=f"{rnd.id}:{item['key']}",
-        kind=TicketKind.REPAIR,
-        category=item.get("category") or Category.OTHER,
-        title=_("Inspection finding: %(item)s") % {"item": item["label"]},
-        description=f"{rnd.template.name} · {item['label']} · {detail}".strip(" ·"),
-        priority=Priority.HIGH,
-        created_at=now,
-    )
-    _set_deadlines(ticket)
-    ticket.save()
-    TicketEvent.objects.create(
-        ticket=ticket,
-        at=now,
-        kind="created",
-        to_status=ticket.status,
-        data={"source": "inspection", "round": str(rnd.id)},
-    )
-    _route(ticket, at=now)
 
 
 @transaction.atomic
