@@ -65,6 +65,7 @@ __all__ = [
     "case_submit",
     "case_withdraw",
     "cases_flag_overdue",
+    "notify",
     "process_ensure",
     "process_steps",
     "process_update",
