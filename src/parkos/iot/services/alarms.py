@@ -270,7 +270,7 @@ def _notify_on_duty(alarm: Alarm) -> None:
     app provides one, and an event per person told."""
     operators = list(users_with_role(Role.IOC_OPERATOR, park_id=alarm.park_id)[:20])
     try:
-        from parkos.approvals.notifications import notify
+        from parkos.approvals.services import notify
     except ImportError:
         notify = None
     from django.urls import reverse
