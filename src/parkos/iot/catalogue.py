@@ -43,6 +43,7 @@ STANDARD_TYPES = [
         ("battery", N_("battery"), "%", NUMBER),
     ]),
     ("people", "客流计数器", DeviceKind.PEOPLE_COUNTER, 900, [
+        ("count", N_("count"), "", NUMBER),
         ("in", N_("in"), "", NUMBER),
         ("out", N_("out"), "", NUMBER),
         ("occupancy", N_("occupancy"), "", NUMBER),
@@ -59,17 +60,19 @@ STANDARD_TYPES = [
 
 
 def device_types_ensure() -> dict[str, DeviceType]:
+    """The standard device types, created where missing; a key added to a standard type in
+    a later release is added to the existing type too."""
     types = {t.code: t for t in DeviceType.objects.all()}
     with transaction.atomic():
         for code, name, kind, offline_after, keys in STANDARD_TYPES:
-            if code in types:
-                continue
-            device_type = DeviceType.objects.create(
-                code=code, name=name, kind=kind, offline_after=offline_after
-            )
+            if code not in types:
+                types[code] = DeviceType.objects.create(
+                    code=code, name=name, kind=kind, offline_after=offline_after
+                )
+            known = set(types[code].keys.values_list("key", flat=True))
             TelemetryKey.objects.bulk_create(
-                TelemetryKey(device_type=device_type, key=key, name=label, unit=unit, value_kind=vk)
+                TelemetryKey(device_type=types[code], key=key, name=label, unit=unit, value_kind=vk)
                 for key, label, unit, vk in keys
+                if key not in known
             )
-            types[code] = device_type
     return types

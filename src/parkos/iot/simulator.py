@@ -40,10 +40,13 @@ class SimulatedDevice:
     serial: str
     kind: str
     token: str
+    attributes: dict = field(default_factory=dict)
     state: dict = field(default_factory=dict)
 
 
-def reading(device: SimulatedDevice, now, rng: random.Random, step: int) -> dict | None:
+def reading(
+    device: SimulatedDevice, now, rng: random.Random, step: int, interval: float = 5.0
+) -> dict | None:
     """One message of telemetry for a device at `now` (local time); None to stay silent."""
     hour = now.hour + now.minute / 60
     daytime = max(math.sin((hour - 6) / 24 * 2 * math.pi), 0)
@@ -72,6 +75,12 @@ def reading(device: SimulatedDevice, now, rng: random.Random, step: int) -> dict
     if kind == DeviceKind.SMOKE_ALARM:
         return {"smoke": device.serial == SMOKE and step >= 3, "battery": 87}
     if kind == DeviceKind.PEOPLE_COUNTER:
+        typical = device.attributes.get("typical_hourly_counts")
+        if typical and len(typical) == 168:
+            # A counter with a known weekly profile (the crowd demo's) reports the people
+            # counted in this interval, around its usual level for the weekday and hour.
+            expected = typical[now.weekday() * 24 + now.hour] * interval / 3600
+            return {"count": max(round(rng.gauss(expected, max(expected, 1) ** 0.5)), 0)}
         occupancy = round(400 * daytime + rng.gauss(0, 10))
         return {"in": rng.randint(0, 30), "out": rng.randint(0, 30), "occupancy": max(occupancy, 0)}
     if kind == DeviceKind.ACCESS_GATE:
@@ -140,7 +149,11 @@ def simulated_devices(park_code: str = "pujiang") -> list[SimulatedDevice]:
     devices = Device.objects.filter(park__code=park_code).select_related("device_type")
     return [
         SimulatedDevice(
-            id=str(d.id), serial=d.serial, kind=d.device_type.kind, token=demo_token(d.serial)
+            id=str(d.id),
+            serial=d.serial,
+            kind=d.device_type.kind,
+            token=demo_token(d.serial),
+            attributes=d.attributes or {},
         )
         for d in devices
     ]
@@ -173,7 +186,7 @@ class Simulator:
                 now = timezone.localtime()
                 sent = 0
                 for device in devices:
-                    payload = reading(device, now, self.rng, self.step)
+                    payload = reading(device, now, self.rng, self.step, self.interval)
                     if payload is not None and transport.send(device, payload) < 300:
                         sent += 1
                 self.step += 1
