@@ -183,3 +183,21 @@ def test_overdue_celery_task_runs(open_case):
 
     open_case()
     assert flag_overdue.run() == 0
+
+
+def test_cached_bell_count_follows_delivery_and_reading_at_once(
+    client, open_case, reviewer, django_capture_on_commit_callbacks, settings
+):
+    from django.core.cache import cache
+
+    settings.NOTIFICATION_COUNT_CACHE_SECONDS = 300
+    cache.clear()
+    client.force_login(reviewer)
+    unread = "/api/approvals/notifications/unread"
+    assert client.get(unread).json() == {"unread": 0}
+    with django_capture_on_commit_callbacks(execute=True):
+        open_case()
+    assert client.get(unread).json() == {"unread": 1}
+    client.post(reverse("approvals:notifications"))
+    assert client.get(unread).json() == {"unread": 0}
+    cache.clear()

@@ -4,6 +4,7 @@ they announce is committed."""
 import logging
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
@@ -22,6 +23,7 @@ def notify(*, user, title, url: str, body="") -> None:
         with translation.override(getattr(user, "language", None) or settings.LANGUAGE_CODE):
             title_text, body_text = str(title), str(body)
         Notification.objects.create(user=user, title=title_text[:200], body=body_text, url=url)
+        cache.delete(_unread_key(user.pk))
         if user.email:
             try:
                 send_mail(
@@ -43,8 +45,21 @@ def notification_list(*, actor) -> QuerySet[Notification]:
     return Notification.objects.filter(user=actor)
 
 
+def _unread_key(user_id) -> str:
+    return f"approvals:unread:{user_id}"
+
+
 def unread_count(*, actor) -> int:
-    return notification_list(actor=actor).filter(read_at__isnull=True).count()
+    """The number on the bell, shown on every page. With a shared cache it is kept there and
+    dropped whenever a notification is delivered to the user or marked read."""
+    lifetime = settings.NOTIFICATION_COUNT_CACHE_SECONDS
+    if not lifetime or not getattr(actor, "is_authenticated", False):
+        return notification_list(actor=actor).filter(read_at__isnull=True).count()
+    return cache.get_or_set(
+        _unread_key(actor.pk),
+        lambda: notification_list(actor=actor).filter(read_at__isnull=True).count(),
+        lifetime,
+    )
 
 
 def notifications_mark_read(*, actor, notification_ids=None) -> int:
@@ -52,4 +67,6 @@ def notifications_mark_read(*, actor, notification_ids=None) -> int:
     unread = notification_list(actor=actor).filter(read_at__isnull=True)
     if notification_ids is not None:
         unread = unread.filter(pk__in=list(notification_ids))
-    return unread.update(read_at=timezone.now())
+    changed = unread.update(read_at=timezone.now())
+    cache.delete(_unread_key(actor.pk))
+    return changed

@@ -128,6 +128,10 @@ else:
 # Seconds a verified API token's user is kept in the cache (0: look it up on every call).
 # Off by default without a shared cache, where one worker could not drop another's entry.
 API_TOKEN_CACHE_SECONDS = env.int("API_TOKEN_CACHE_SECONDS", default=60 if REDIS_URL else 0)
+# Seconds the bell's unread count is kept in the cache; dropped on delivery and on reading.
+NOTIFICATION_COUNT_CACHE_SECONDS = env.int(
+    "NOTIFICATION_COUNT_CACHE_SECONDS", default=300 if REDIS_URL else 0
+)
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

@@ -68,11 +68,15 @@ def _industry_chart(overview) -> dict:
 
 @login_required
 def overview(request, park_id):
-    park = selectors.park_get(actor=request.user, park_id=park_id)
+    # The page lists the other parks anyway: find this one among them, one query for both.
+    parks = list(selectors.park_list(actor=request.user))
+    park = next((p for p in parks if p.id == park_id), None) or selectors.park_get(
+        actor=request.user, park_id=park_id
+    )
     data = selectors.park_overview(actor=request.user, park=park)
     context = {
         **data,
-        "parks": selectors.park_list(actor=request.user),
+        "parks": parks,
         # Called by the template only when its cached fragment has expired.
         "kpi_chart": lambda: _kpi_chart(data),
         "industry_chart": lambda: _industry_chart(data),
