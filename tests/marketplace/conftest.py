@@ -67,6 +67,17 @@ def make_live_product(*, operator, staff, provider, category_code, name, price, 
     return product
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Search figures are cached per catalogue version; a rolled-back test must not leave
+    its figures for the next one (the cache is not part of the transaction)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def market(db):
     from parkos.marketplace.categories import categories_seed
@@ -175,3 +186,82 @@ def api(client):
             return client.post(path, data or {}, content_type="application/json", **self.headers)
 
     return Api()
+
+
+def check_books(programme) -> None:
+    """Every invariant of the voucher money, read back from the database:
+    - each grant's balance and reserved amount equal the sums of its ledger, never negative;
+    - granted = balance + reserved + redeemed + expired, for each grant;
+    - a grant's redeemed money is what its accepted orders still keep after refunds, and its
+      reserved money what its open orders hold;
+    - the programme grants no more than its budget, counts what its grants redeemed, and has
+      reimbursed providers no more than that, net of clawbacks;
+    - each order's refunded figures are the sums of its refund records."""
+    from decimal import Decimal
+
+    from django.db.models import Sum
+
+    from parkos.marketplace.models import (
+        ClaimStatus,
+        LedgerKind,
+        Order,
+        OrderRefund,
+        OrderStatus,
+        VoucherClaim,
+        VoucherGrant,
+        VoucherProgramme,
+    )
+
+    zero = Decimal("0")
+    programme = VoucherProgramme.objects.get(pk=programme.pk)
+    grants = list(VoucherGrant.objects.filter(programme=programme))
+    for grant in grants:
+        entries = list(grant.ledger.all())
+        assert grant.balance == sum((e.balance_delta for e in entries), zero), grant
+        assert grant.reserved == sum((e.reserved_delta for e in entries), zero), grant
+        assert grant.balance >= 0 and grant.reserved >= 0 and grant.redeemed >= 0
+        expired = -sum((e.balance_delta for e in entries if e.kind == LedgerKind.EXPIRE), zero)
+        assert grant.amount == grant.balance + grant.reserved + grant.redeemed + expired
+        orders = Order.objects.filter(voucher_grant=grant)
+        kept = sum((o.voucher_amount - o.voucher_refunded for o in orders if o.accepted_at), zero)
+        assert grant.redeemed == kept, (grant.redeemed, kept)
+        held = sum(
+            (
+                o.voucher_amount
+                for o in orders
+                if o.status in (OrderStatus.ORDERED, OrderStatus.DELIVERED, OrderStatus.COMPLAINED)
+            ),
+            zero,
+        )
+        assert grant.reserved == held, (grant.reserved, held)
+    assert programme.granted_total == sum((g.amount for g in grants), zero)
+    assert programme.granted_total <= programme.total_budget
+    assert programme.redeemed_total == sum((g.redeemed for g in grants), zero)
+    approved = (
+        VoucherClaim.objects.filter(programme=programme, status=ClaimStatus.APPROVED).aggregate(
+            total=Sum("amount")
+        )["total"]
+        or zero
+    )
+    clawed = (
+        OrderRefund.objects.filter(order__voucher_grant__programme=programme).aggregate(
+            total=Sum("clawback_amount")
+        )["total"]
+        or zero
+    )
+    assert programme.reimbursed_total == approved - clawed
+    assert programme.reimbursed_total <= programme.redeemed_total
+    for order in Order.objects.filter(voucher_grant__programme=programme):
+        sums = order.refunds.aggregate(v=Sum("voucher_amount"), e=Sum("enterprise_amount"))
+        assert order.voucher_refunded == (sums["v"] or zero)
+        assert order.enterprise_refunded == (sums["e"] or zero)
+
+
+@pytest.fixture
+def books():
+    return check_books
+
+
+@pytest.fixture
+def live_product():
+    return make_live_product

@@ -10,7 +10,7 @@ from django.db import connection
 from factories import EnterpriseFactory
 from parkos.core.errors import ServiceError
 from parkos.marketplace.models import VoucherGrant, VoucherLedgerEntry
-from parkos.marketplace.services import orders, vouchers
+from parkos.marketplace.services import complaints, orders, vouchers
 
 
 def _parallel(count, work):
@@ -95,3 +95,44 @@ def test_parallel_grants_never_overspend_the_budget(market, is_postgres):
     market.programme.refresh_from_db()
     assert market.programme.granted_total == Decimal("95000.00")
     assert market.programme.granted_total <= market.programme.total_budget
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_refunds_of_one_order_give_its_money_back_once(market, is_postgres, books):
+    if not is_postgres:
+        pytest.skip("row locks are tested on PostgreSQL")
+    from parkos.marketplace.models import OrderRefund
+    from parkos.marketplace.services import subscriptions
+
+    order = orders.order_place(
+        actor=market.tenant, product=market.product, plan=market.plan, use_voucher=True
+    )
+    orders.order_deliver(actor=market.provider_staff, order=order)
+    orders.order_accept(actor=market.tenant, order=order)
+    raised = [
+        complaints.complaint_open(actor=market.tenant, order=order, text=f"问题{i}")
+        for i in range(4)
+    ]
+
+    # Four complaints upheld and two immediate cancellations race for the same money.
+    def work(i):
+        if i < 4:
+            return complaints.complaint_resolve(
+                actor=market.operator, complaint=raised[i], upheld=True, resolution="退款"
+            ).status
+        return subscriptions.subscription_cancel(
+            actor=market.operator, order=order, reason="停止服务", effective="immediately"
+        ).status
+
+    outcomes = _parallel(6, work)
+    assert len(outcomes) == 6
+    order.refresh_from_db()
+    refunded = OrderRefund.objects.filter(order=order)
+    assert order.voucher_refunded + order.enterprise_refunded == sum(
+        (r.voucher_amount + r.enterprise_amount for r in refunded), Decimal("0")
+    )
+    assert order.voucher_refunded <= order.voucher_amount
+    assert order.enterprise_refunded <= order.enterprise_amount
+    grant = VoucherGrant.objects.get(pk=market.grant.pk)
+    assert grant.balance + grant.redeemed == Decimal("5000.00")
+    books(market.programme)

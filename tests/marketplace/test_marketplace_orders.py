@@ -4,7 +4,7 @@ import pytest
 
 from parkos.core.errors import Conflict, NotFound, ValidationFailed
 from parkos.marketplace.models import OrderStatus, VoucherLedgerEntry
-from parkos.marketplace.services import orders
+from parkos.marketplace.services import complaints, orders
 
 pytestmark = pytest.mark.django_db
 
@@ -41,14 +41,14 @@ def test_enquiry_quote_order_with_voucher_deliver_accept_review(market):
     market.grant.refresh_from_db()
     assert market.grant.reserved == 0 and market.grant.redeemed == Decimal("1200.00")
     _ledger_matches(market.grant)
-    review = orders.review_create(actor=market.tenant, order=accepted, stars=5, text="很好用")
+    review = complaints.review_create(actor=market.tenant, order=accepted, stars=5, text="很好用")
     market.product.refresh_from_db()
     assert market.product.rating_count == 1 and market.product.rating_avg == 5
     assert review.stars == 5
     actions = list(accepted.events.values_list("action", flat=True))
     assert actions == ["enquire", "quote", "place", "deliver", "accept"]
     with pytest.raises(Conflict) as twice:
-        orders.review_create(actor=market.tenant, order=accepted, stars=4)
+        complaints.review_create(actor=market.tenant, order=accepted, stars=4)
     assert twice.value.code == "already_reviewed"
 
 
@@ -150,7 +150,7 @@ def test_rating_before_acceptance_is_refused(market):
     order = orders.order_place(actor=market.tenant, product=market.product, plan=market.plan)
     orders.order_deliver(actor=market.provider_staff, order=order)
     with pytest.raises(Conflict) as refused:
-        orders.review_create(actor=market.tenant, order=order, stars=5)
+        complaints.review_create(actor=market.tenant, order=order, stars=5)
     assert refused.value.code == "not_accepted"
 
 

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from parkos.marketplace.models import ComplaintStatus, OrderStatus, ProviderScore
-from parkos.marketplace.services import orders
+from parkos.marketplace.services import complaints, orders
 from parkos.marketplace.services.quality import provider_scores_recompute
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ def _accepted(market, stars=None):
     orders.order_deliver(actor=market.provider_staff, order=order)
     orders.order_accept(actor=market.tenant, order=order)
     if stars:
-        orders.review_create(actor=market.tenant, order=order, stars=stars)
+        complaints.review_create(actor=market.tenant, order=order, stars=stars)
     return order
 
 
@@ -30,7 +30,7 @@ def test_two_five_star_reviews_do_not_top_a_provider_with_many_good_ones(market)
         order = orders.order_place(actor=market.tenant, product=product, plan=market.plain_plan)
         orders.order_deliver(actor=market.other_staff, order=order)
         orders.order_accept(actor=market.tenant, order=order)
-        orders.review_create(actor=market.tenant, order=order, stars=5 if index % 5 else 3)
+        complaints.review_create(actor=market.tenant, order=order, stars=5 if index % 5 else 3)
     _accepted(market, stars=5)
     _accepted(market, stars=5)
     provider_scores_recompute()
@@ -51,10 +51,12 @@ def test_complaints_and_late_answers_flag_a_provider(market):
         orders.quote_give(actor=market.provider_staff, order=order, amount="100")
         placed = orders.order_place(actor=market.tenant, order=order)
         orders.order_deliver(actor=market.provider_staff, order=placed)
-        complaint = orders.complaint_open(actor=market.tenant, order=placed, text="没有按时交付")
+        complaint = complaints.complaint_open(
+            actor=market.tenant, order=placed, text="没有按时交付"
+        )
         placed.refresh_from_db()
         assert placed.status == OrderStatus.COMPLAINED
-        orders.complaint_resolve(
+        complaints.complaint_resolve(
             actor=market.operator, complaint=complaint, upheld=True, resolution="退款"
         )
         complaint.refresh_from_db()
@@ -68,8 +70,8 @@ def test_complaints_and_late_answers_flag_a_provider(market):
 def test_dismissed_complaint_returns_the_order_to_delivered(market):
     order = orders.order_place(actor=market.tenant, product=market.product, plan=market.plan)
     orders.order_deliver(actor=market.provider_staff, order=order)
-    complaint = orders.complaint_open(actor=market.tenant, order=order, text="慢")
-    orders.complaint_resolve(
+    complaint = complaints.complaint_open(actor=market.tenant, order=order, text="慢")
+    complaints.complaint_resolve(
         actor=market.operator, complaint=complaint, upheld=False, resolution="已按期交付"
     )
     order.refresh_from_db()

@@ -3,6 +3,7 @@ from django.contrib import admin
 from parkos.marketplace.models import (
     Category,
     Order,
+    OrderRefund,
     Product,
     Provider,
     VoucherGrant,
@@ -31,11 +32,31 @@ class ProductAdmin(admin.ModelAdmin):
     readonly_fields = ["search_document"]
 
 
+class RefundInline(admin.TabularInline):
+    model = OrderRefund
+    extra = 0
+    can_delete = False
+    readonly_fields = [
+        "reason",
+        "complaint",
+        "voucher_amount",
+        "enterprise_amount",
+        "clawback_amount",
+        "note",
+        "actor",
+        "at",
+    ]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     list_display = ["number", "product", "enterprise", "status", "amount", "voucher_amount"]
     list_filter = ["status"]
     search_fields = ["number"]
+    inlines = [RefundInline]
 
 
 @admin.register(VoucherProgramme)

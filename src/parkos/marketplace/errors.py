@@ -20,3 +20,8 @@ class MarketplaceError(StrEnum):
     NOT_ACCEPTED = "not_accepted"
     ALREADY_CLAIMED = "already_claimed"
     QUERY_TOO_LONG = "query_too_long"
+    NOT_A_SUBSCRIPTION = "not_a_subscription"
+    ALREADY_CANCELLED = "already_cancelled"
+    PERIOD_ENDED = "period_ended"
+    RENEWAL_UNDER_WAY = "renewal_under_way"
+    REFUND_TOO_LARGE = "refund_too_large"

@@ -9,6 +9,9 @@
 - Operators review listings, verify providers, run programmes, approve claims and see
   everything; reviewers see vouchers and orders (they decide voucher applications in the
   approvals engine).
+- An enterprise's members cancel its accepted subscriptions at the end of the period; the
+  operator also cancels at once, with a refund, and resolves complaints (an upheld one on
+  an accepted order refunds it). Providers do neither: a refund takes money they were paid.
 Invisible objects are reported as absent (404), visible ones the actor may not change as
 forbidden (403).
 """
@@ -117,3 +120,11 @@ def claim_visibility(user) -> Q:
     if is_staff_reader(user):
         return Q()
     return Q(provider_id__in=provider_ids(user))
+
+
+def can_cancel_subscription(user, order, *, immediately: bool) -> bool:
+    """The enterprise's members cancel their subscription at the end of its period; only
+    the operator cancels at once, because that refunds money the provider was paid."""
+    if is_operator(user):
+        return True
+    return not immediately and is_enterprise_member(user, order.enterprise_id)

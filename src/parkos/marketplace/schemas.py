@@ -1,5 +1,6 @@
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 from uuid import UUID
 
 from ninja import Field, Schema
@@ -73,14 +74,24 @@ class ProductOut(Schema):
     summary: str
     status: str
     delivery_model: str
-    category: str = Field(..., alias="category.code")
+    category: str
     provider: UUID = Field(..., alias="provider_id")
-    provider_name: str = Field(..., alias="provider.name")
+    provider_name: str
     voucher_eligible: bool
     min_price: Decimal | None
     rating: Decimal = Field(..., alias="rating_avg")
     reviews: int = Field(..., alias="rating_count")
     orders: int = Field(..., alias="order_count")
+
+    # A dotted alias is resolved through a template Variable parsed anew for every row;
+    # search lists are the hottest responses, so these two are read directly.
+    @staticmethod
+    def resolve_category(obj):
+        return obj.category.code
+
+    @staticmethod
+    def resolve_provider_name(obj):
+        return obj.provider.name
 
 
 class ProductDetailOut(ProductOut):
@@ -179,6 +190,27 @@ class OrderOut(Schema):
     delivered_at: datetime | None
     accepted_at: datetime | None
     closed_at: datetime | None
+    subscription_cancelled_at: datetime | None
+    service_ends_on: date | None
+    voucher_refunded: Decimal
+    enterprise_refunded: Decimal
+
+
+class SubscriptionCancelIn(Schema):
+    reason: str = Field(..., max_length=500)
+    effective: Literal["period_end", "immediately"] = "period_end"
+
+
+class RefundOut(Schema):
+    id: UUID
+    order: UUID = Field(..., alias="order_id")
+    reason: str
+    complaint: UUID | None = Field(None, alias="complaint_id")
+    voucher_amount: Decimal
+    enterprise_amount: Decimal
+    clawback_amount: Decimal
+    note: str
+    at: datetime
 
 
 class EnquiryIn(Schema):
@@ -268,6 +300,8 @@ class ComplaintOut(Schema):
 class ResolveIn(Schema):
     upheld: bool
     resolution: str = Field(..., max_length=4000)
+    # Upheld on an accepted order: the refund, all that is left unless set.
+    refund_amount: Decimal | None = None
 
 
 class ProgrammeOut(Schema):

@@ -9,9 +9,11 @@ text segmented as "视频 会议" as well as one segmented as "视频会议"."""
 
 import logging
 import re
-from functools import cache
+import uuid
+from functools import cache, lru_cache
 
-from django.db import connection
+from django.core.cache import cache as shared_cache
+from django.db import connection, transaction
 from django.db.models import BooleanField, FloatField, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
@@ -50,23 +52,26 @@ def segment(*texts: str) -> str:
     return " ".join(words)
 
 
-def query_terms(text: str) -> list[list[str]]:
-    """The query as terms, each a list of alternatives: [the word, *its finer parts]."""
+@lru_cache(maxsize=2048)
+def query_terms(text: str) -> tuple[tuple[str, ...], ...]:
+    """The query as terms, each a tuple of alternatives: (the word, *its finer parts).
+    Segmenting costs more than the rest of the request's Python, and people repeat their
+    queries, so the segmentation of recent query strings is kept."""
     jieba = _jieba()
-    terms: list[list[str]] = []
+    terms: list[tuple[str, ...]] = []
     seen: set[str] = set()
     for word in _words(jieba.cut(text[:MAX_QUERY_LENGTH])):
         if word in seen:
             continue
         seen.add(word)
         parts = [p for p in _words(jieba.cut_for_search(word)) if p != word and len(p) < len(word)]
-        terms.append([word, *parts])
+        terms.append((word, *parts))
         if len(terms) >= MAX_TERMS:
             break
-    return terms
+    return tuple(terms)
 
 
-def _fts5_expression(terms: list[list[str]]) -> str:
+def _fts5_expression(terms) -> str:
     def quote(word: str) -> str:
         # Words are \w+ only, so they hold no quote; quoting still keeps FTS5 operators
         # such as NOT or NEAR from being read as syntax.
@@ -82,7 +87,7 @@ def _fts5_expression(terms: list[list[str]]) -> str:
     return " AND ".join(groups)
 
 
-def _tsquery_expression(terms: list[list[str]]) -> str:
+def _tsquery_expression(terms) -> str:
     def lexeme(word: str) -> str:
         star = ":*" if ASCII_WORD.fullmatch(word) and len(word) >= 2 else ""
         return f"'{word}'{star}"
@@ -133,6 +138,32 @@ def apply(products: QuerySet, text: str) -> QuerySet:
         output_field=FloatField(),
     )
     return products.filter(matches).annotate(relevance=relevance)
+
+
+# What the search shows besides the ranked page (facet counts, totals) is cached per
+# version of the catalogue: a token every change that can move those counts replaces.
+CATALOGUE_TOKEN = "marketplace:catalogue_token"
+
+
+def catalogue_token() -> str:
+    token = shared_cache.get(CATALOGUE_TOKEN)
+    if token is None:
+        shared_cache.add(CATALOGUE_TOKEN, uuid.uuid4().hex, None)
+        token = shared_cache.get(CATALOGUE_TOKEN)
+    return token
+
+
+def catalogue_changed() -> None:
+    """Called by every write that changes what search counts: a product's state, text,
+    category, price, rating or voucher eligibility, or a provider's name or status.
+    Replaced at once and again on commit, so that figures computed from the old rows
+    while the transaction was open are not kept either."""
+
+    def replace():
+        shared_cache.set(CATALOGUE_TOKEN, uuid.uuid4().hex, None)
+
+    replace()
+    transaction.on_commit(replace)
 
 
 def index_write(*, product_id, document: str) -> None:

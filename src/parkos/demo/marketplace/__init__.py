@@ -24,6 +24,7 @@ from parkos.marketplace.models import (
     LedgerKind,
     Order,
     OrderEvent,
+    OrderRefund,
     Plan,
     Product,
     ProductStatus,
@@ -275,11 +276,14 @@ def load(context: DemoContext) -> None:
     VoucherLedgerEntry.objects.bulk_create(pending.ledger, batch_size=1000)
     Review.objects.bulk_create(pending.reviews, batch_size=500)
     Complaint.objects.bulk_create(pending.complaints, batch_size=500)
+    OrderRefund.objects.bulk_create(pending.refunds, batch_size=500)
     VoucherClaim.objects.bulk_create(pending.claims, batch_size=500)
     VoucherGrant.objects.bulk_update(grants.values(), ["balance", "reserved", "redeemed"])
     _figures(products, programme)
     provider_scores_recompute(actor=None)
     _applications(context, programme)
+    # Written in bulk, past the services: search figures cached before are stale.
+    search.catalogue_changed()
 
 
 def _figures(products, programme) -> None:

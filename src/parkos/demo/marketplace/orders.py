@@ -14,7 +14,9 @@ from parkos.marketplace.models import (
     LedgerKind,
     Order,
     OrderEvent,
+    OrderRefund,
     OrderStatus,
+    RefundReason,
     Review,
     VoucherClaim,
     VoucherLedgerEntry,
@@ -32,6 +34,7 @@ class Pending:
     ledger: list = field(default_factory=list)
     reviews: list = field(default_factory=list)
     complaints: list = field(default_factory=list)
+    refunds: list = field(default_factory=list)
     claims: list = field(default_factory=list)
 
 
@@ -50,6 +53,9 @@ STATE_WEIGHTS = [
     ("delivered", 6),
     ("complained", 2),
     ("lost_enquiry", 4),
+    # Accepted, then refunded on an upheld complaint; accepted, then not to be renewed.
+    ("refunded", 2),
+    ("unsubscribed", 3),
 ]
 
 
@@ -194,6 +200,9 @@ def _order(
     events.append(("accept", OrderStatus.DELIVERED, OrderStatus.ACCEPTED, accepted))
     if order.voucher_grant is not None:
         _move(pending, order, LedgerKind.REDEEM, Decimal("0"), -order.voucher_amount, accepted)
+    if state == "refunded":
+        return _refund(pending, order, rng, operator, accepted, events)
+    if order.voucher_grant is not None:
         claimed = accepted + timedelta(days=rng.randint(2, 15))
         settled = claimed < datetime.combine(context.today - timedelta(days=30), time(0), tzinfo=TZ)
         pending.claims.append(
@@ -239,6 +248,49 @@ def _order(
                 resolved_at=raised + timedelta(days=3),
             )
         )
+    if state == "unsubscribed" and order.period_end is not None:
+        cancelled = accepted + timedelta(hours=rng.randint(2, 72))
+        order.subscription_cancelled_at, order.service_ends_on = cancelled, order.period_end
+        events.append(("cancel_at_end", OrderStatus.ACCEPTED, OrderStatus.ACCEPTED, cancelled))
+    return _finish(pending, order, events)
+
+
+def _refund(pending, order, rng, operator, accepted, events):
+    """An upheld complaint after acceptance, refunded in full as complaint_resolve does:
+    the voucher part back to the grant, the enterprise's part due from the provider."""
+    raised = accepted + timedelta(days=rng.randint(1, 10))
+    resolved = raised + timedelta(days=rng.randint(1, 4))
+    complaint = Complaint(
+        order=order,
+        provider_id=order.provider_id,
+        text=rng.choice(COMPLAINTS),
+        status=ComplaintStatus.UPHELD,
+        resolution="服务未达到约定的服务水平，全额退款。",
+        resolved_by=operator,
+        created_at=raised,
+        resolved_at=resolved,
+    )
+    pending.complaints.append(complaint)
+    if order.voucher_grant is not None:
+        _move(pending, order, LedgerKind.REFUND, order.voucher_amount, Decimal("0"), resolved)
+    order.voucher_refunded, order.enterprise_refunded = (
+        order.voucher_amount,
+        order.enterprise_amount,
+    )
+    order.status, order.closed_at = OrderStatus.REFUNDED, resolved
+    events.append(("refund", OrderStatus.ACCEPTED, OrderStatus.REFUNDED, resolved))
+    pending.refunds.append(
+        OrderRefund(
+            order=order,
+            reason=RefundReason.COMPLAINT,
+            complaint=complaint,
+            voucher_amount=order.voucher_amount,
+            enterprise_amount=order.enterprise_amount,
+            note=complaint.resolution,
+            actor=operator,
+            at=resolved,
+        )
+    )
     return _finish(pending, order, events)
 
 
@@ -248,6 +300,8 @@ def _move(pending, order, kind, balance_delta, reserved_delta, at):
     grant.reserved += reserved_delta
     if kind == LedgerKind.REDEEM:
         grant.redeemed -= reserved_delta
+    if kind == LedgerKind.REFUND:
+        grant.redeemed -= balance_delta
     pending.ledger.append(
         VoucherLedgerEntry(
             grant=grant,

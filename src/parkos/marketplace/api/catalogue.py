@@ -86,10 +86,22 @@ def ranking(request, category: str = ""):
     return selectors.provider_ranking(actor=request.user, category=found)
 
 
+class SearchPaging(Paging):
+    """The count of a search comes with its facets (cached per catalogue version), so
+    the list needs no COUNT over the matches of its own."""
+
+    def _items_count(self, queryset) -> int:
+        total = getattr(queryset, "search_total", None)
+        return super()._items_count(queryset) if total is None else total
+
+
 @router.get("/products", response=list[ProductOut])
-@paginate(Paging)
+@paginate(SearchPaging)
 def product_search(request, query: Query[SearchQuery]):
-    return selectors.product_search(actor=request.user, filters=_filters(query))
+    filters = _filters(query)
+    products = selectors.product_search(actor=request.user, filters=filters)
+    products.search_total = selectors.search_total(actor=request.user, filters=filters)
+    return products
 
 
 @router.get("/products/facets")
@@ -109,7 +121,7 @@ def product_facets(request, query: Query[SearchQuery]):
             }
             for row in facets["categories"]
         ],
-        "providers": [{**row, "id": str(row["id"])} for row in facets["providers"]],
+        "providers": facets["providers"],
         "voucher": facets["voucher"],
         "ratings": facets["ratings"],
         "prices": [{"key": row["key"], "count": row["count"]} for row in facets["prices"]],

@@ -21,13 +21,15 @@ from parkos.marketplace.schemas import (
     PlaceIn,
     QuoteIn,
     ReasonIn,
+    RefundOut,
     RenewIn,
     ResolveIn,
     ReviewIn,
     ReviewOut,
     SplitOut,
+    SubscriptionCancelIn,
 )
-from parkos.marketplace.services import orders, vouchers
+from parkos.marketplace.services import complaints, orders, subscriptions, vouchers
 
 router = Router(tags=["cloud service supermarket"])
 
@@ -156,6 +158,22 @@ def order_cancel(request, order_id: UUID, payload: ReasonIn):
     return orders.order_cancel(actor=request.user, order=order, reason=payload.reason)
 
 
+@router.post("/orders/{order_id}/cancel-subscription", response=OrderOut)
+def subscription_cancel(request, order_id: UUID, payload: SubscriptionCancelIn):
+    """Cancel an accepted subscription at the end of its period (the enterprise or the
+    operator) or at once with a pro-rata refund of the unused days (the operator)."""
+    order = selectors.order_get(actor=request.user, order_id=order_id)
+    return subscriptions.subscription_cancel(
+        actor=request.user, order=order, reason=payload.reason, effective=payload.effective
+    )
+
+
+@router.get("/orders/{order_id}/refunds", response=list[RefundOut])
+def order_refunds(request, order_id: UUID):
+    order = selectors.order_get(actor=request.user, order_id=order_id)
+    return selectors.order_refunds(actor=request.user, order=order)
+
+
 @router.post("/orders/{order_id}/renew", response={201: OrderOut})
 def order_renew(request, order_id: UUID, payload: RenewIn):
     order = selectors.order_get(actor=request.user, order_id=order_id)
@@ -165,13 +183,13 @@ def order_renew(request, order_id: UUID, payload: RenewIn):
 @router.post("/orders/{order_id}/review", response={201: ReviewOut})
 def review_create(request, order_id: UUID, payload: ReviewIn):
     order = selectors.order_get(actor=request.user, order_id=order_id)
-    return 201, orders.review_create(actor=request.user, order=order, **payload.dict())
+    return 201, complaints.review_create(actor=request.user, order=order, **payload.dict())
 
 
 @router.post("/orders/{order_id}/complaints", response={201: ComplaintOut})
 def complaint_open(request, order_id: UUID, payload: ComplaintIn):
     order = selectors.order_get(actor=request.user, order_id=order_id)
-    return 201, orders.complaint_open(actor=request.user, order=order, text=payload.text)
+    return 201, complaints.complaint_open(actor=request.user, order=order, text=payload.text)
 
 
 @router.get("/complaints", response=list[ComplaintOut])
@@ -183,4 +201,4 @@ def complaint_list(request):
 @router.post("/complaints/{complaint_id}/resolve", response=ComplaintOut)
 def complaint_resolve(request, complaint_id: UUID, payload: ResolveIn):
     complaint = selectors.complaint_get(actor=request.user, complaint_id=complaint_id)
-    return orders.complaint_resolve(actor=request.user, complaint=complaint, **payload.dict())
+    return complaints.complaint_resolve(actor=request.user, complaint=complaint, **payload.dict())

@@ -13,8 +13,10 @@ from parkos.marketplace.models.orders import (
     ComplaintStatus,
     Order,
     OrderEvent,
+    OrderRefund,
     OrderStatus,
     ProviderScore,
+    RefundReason,
     Review,
 )
 from parkos.marketplace.models.vouchers import (
@@ -39,6 +41,7 @@ __all__ = [
     "LedgerKind",
     "Order",
     "OrderEvent",
+    "OrderRefund",
     "OrderStatus",
     "Plan",
     "Product",
@@ -46,6 +49,7 @@ __all__ = [
     "Provider",
     "ProviderScore",
     "ProviderStatus",
+    "RefundReason",
     "Review",
     "VoucherApplication",
     "VoucherClaim",

@@ -5,7 +5,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core.money import MoneyField
@@ -20,6 +20,7 @@ class OrderStatus(models.TextChoices):
     COMPLAINED = "complained", _("Under complaint")
     CANCELLED = "cancelled", _("Cancelled")
     DECLINED = "declined", _("Declined")
+    REFUNDED = "refunded", _("Refunded")
 
 
 class Order(models.Model):
@@ -89,6 +90,15 @@ class Order(models.Model):
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     complained_at = models.DateTimeField(_("complained at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # A cancelled subscription is not renewed; its service runs to `service_ends_on`.
+    subscription_cancelled_at = models.DateTimeField(
+        _("subscription cancelled at"), null=True, blank=True
+    )
+    service_ends_on = models.DateField(_("service ends on"), null=True, blank=True)
+    # What refunds have given back so far (see services/refunds.py), kept beside the split
+    # they reverse so that revenue and claims read the net figures without a join.
+    voucher_refunded = MoneyField(_("voucher refunded (CNY)"), default=0)
+    enterprise_refunded = MoneyField(_("refund due to the enterprise (CNY)"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -105,6 +115,13 @@ class Order(models.Model):
             models.CheckConstraint(
                 condition=Q(amount__isnull=True) | Q(amount__gt=0),
                 name="marketplace_order_amount_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(voucher_refunded__gte=0)
+                & Q(enterprise_refunded__gte=0)
+                & Q(voucher_refunded__lte=F("voucher_amount"))
+                & Q(enterprise_refunded__lte=F("enterprise_amount")),
+                name="marketplace_order_refund_within_paid",
             ),
         ]
         verbose_name = _("order")
@@ -135,6 +152,54 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order} {self.from_status}→{self.to_status}"
+
+
+class RefundReason(models.TextChoices):
+    COMPLAINT = "complaint", _("Complaint upheld")
+    CANCELLATION = "cancellation", _("Subscription cancelled")
+
+
+class OrderRefund(models.Model):
+    """Money an accepted order gives back, never edited: the voucher part returned to the
+    enterprise's grant, the enterprise's part due from the provider, and the part of the
+    voucher reimbursement the provider had been paid already and now owes back."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
+    reason = models.CharField(_("reason"), max_length=12, choices=RefundReason.choices)
+    complaint = models.ForeignKey(
+        "marketplace.Complaint",
+        verbose_name=_("complaint"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="refunds",
+    )
+    voucher_amount = MoneyField(_("back to the voucher grant (CNY)"))
+    enterprise_amount = MoneyField(_("due to the enterprise (CNY)"))
+    clawback_amount = MoneyField(_("clawed back from the provider (CNY)"), default=0)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("time"))
+
+    class Meta:
+        ordering = ["at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(voucher_amount__gte=0)
+                & Q(enterprise_amount__gte=0)
+                & Q(clawback_amount__gte=0)
+                & Q(clawback_amount__lte=F("voucher_amount")),
+                name="marketplace_refund_amounts_sane",
+            )
+        ]
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+
+    def __str__(self) -> str:
+        return f"{self.order} −{self.voucher_amount + self.enterprise_amount}"
 
 
 class Review(models.Model):

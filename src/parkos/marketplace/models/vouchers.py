@@ -25,6 +25,7 @@ class VoucherProgramme(models.Model):
     valid_until = models.DateField(_("valid until"))
     granted_total = MoneyField(_("granted (CNY)"), default=0)
     redeemed_total = MoneyField(_("redeemed (CNY)"), default=0)
+    # Approved claims less what refunds have clawed back from providers.
     reimbursed_total = MoneyField(_("reimbursed (CNY)"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -125,6 +126,7 @@ class LedgerKind(models.TextChoices):
     REDEEM = "redeem", _("Redeem")
     RELEASE = "release", _("Release")
     EXPIRE = "expire", _("Expire")
+    REFUND = "refund", _("Refund")
 
 
 class VoucherLedgerEntry(models.Model):
@@ -157,6 +159,7 @@ class ClaimStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class VoucherClaim(models.Model):

@@ -13,6 +13,7 @@ from parkos.marketplace.selectors.catalogue import (
     provider_list,
     provider_ranking,
     search_facets,
+    search_total,
 )
 from parkos.marketplace.selectors.orders import (
     complaint_get,
@@ -20,6 +21,7 @@ from parkos.marketplace.selectors.orders import (
     order_events,
     order_get,
     order_list,
+    order_refunds,
     order_sla,
     provider_dashboard,
     review_list,
@@ -52,6 +54,7 @@ __all__ = [
     "order_events",
     "order_get",
     "order_list",
+    "order_refunds",
     "order_sla",
     "plan_get",
     "product_get",
@@ -67,5 +70,6 @@ __all__ = [
     "provider_ranking",
     "review_list",
     "search_facets",
+    "search_total",
     "voucher_balance",
 ]

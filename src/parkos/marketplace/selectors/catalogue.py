@@ -1,5 +1,6 @@
 """Reads of the catalogue: categories, providers, products, search with facets, ranking."""
 
+import hashlib
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,6 +22,26 @@ from parkos.marketplace.models import (
 )
 from parkos.marketplace.selectors.common import get_or_404
 
+RESULT_FIELDS = (
+    "id",
+    "name",
+    "name_en",
+    "summary",
+    "status",
+    "delivery_model",
+    "voucher_eligible",
+    "min_price",
+    "rating_avg",
+    "rating_count",
+    "order_count",
+    "provider__id",
+    "provider__name",
+    "provider__status",
+    "category__id",
+    "category__code",
+    "category__name",
+    "category__name_en",
+)
 SORTS = ("relevance", "rating", "price", "-price", "popularity", "newest")
 PRICE_BUCKETS = [
     ("0-1000", None, Decimal("1000")),
@@ -33,18 +54,31 @@ PRICE_BUCKETS = [
 CACHE_SECONDS = 300
 
 
+TREE_TOKEN = "marketplace:category_tree_token"
+# (token, tree): the tree this process loaded under the shared token. Unpickling two dozen
+# model instances from the cache on every search cost more than the rest of the facets.
+_tree_loaded: tuple[str | None, list[Category]] = (None, [])
+
+
 def category_tree(*, actor=None) -> list[Category]:
     """Top-level categories with their children, in order. The tree is the same for every
-    user and changes with a migration or an operator's edit, so it is cached briefly."""
-
-    def load():
-        return list(
-            Category.objects.filter(parent__isnull=True).prefetch_related(
-                Prefetch("children", queryset=Category.objects.order_by("position"))
-            )
+    user and changes with a migration or an operator's edit, so each process keeps it for
+    as long as a shared token lives (a few minutes), then reads it again."""
+    global _tree_loaded
+    token = cache.get(TREE_TOKEN)
+    if token is None:
+        cache.add(TREE_TOKEN, uuid.uuid4().hex, CACHE_SECONDS)
+        token = cache.get(TREE_TOKEN)
+    loaded_token, tree = _tree_loaded
+    if token is not None and token == loaded_token:
+        return tree
+    tree = list(
+        Category.objects.filter(parent__isnull=True).prefetch_related(
+            Prefetch("children", queryset=Category.objects.order_by("position"))
         )
-
-    return cache.get_or_set("marketplace:category_tree", load, CACHE_SECONDS)
+    )
+    _tree_loaded = (token, tree)
+    return tree
 
 
 def category_get(*, actor=None, code: str) -> Category:
@@ -130,10 +164,29 @@ class SearchFilters:
     sort: str = "relevance"
 
 
-def _filtered(actor, filters: SearchFilters, *, skip: str = "") -> QuerySet[Product]:
+def _filtered(actor, filters: SearchFilters, *, skip: frozenset = frozenset()) -> QuerySet[Product]:
     products = Product.objects.filter(
         status=ProductStatus.LIVE, provider__status=ProviderStatus.VERIFIED
     )
+    q = _query_text(filters)
+    if q:
+        products = search.apply(products, q)
+    if filters.category and "category" not in skip:
+        products = products.filter(category_id__in=_category_ids(filters.category))
+    if filters.provider and "provider" not in skip:
+        products = products.filter(provider_id=_provider_id(filters))
+    if filters.price_min is not None:
+        products = products.filter(min_price__gte=filters.price_min)
+    if filters.price_max is not None:
+        products = products.filter(min_price__lte=filters.price_max)
+    if filters.voucher:
+        products = products.filter(voucher_eligible=True)
+    if filters.rating_min is not None:
+        products = products.filter(rating_avg__gte=filters.rating_min)
+    return products
+
+
+def _query_text(filters: SearchFilters) -> str:
     q = (filters.q or "").strip()
     if len(q) > search.MAX_QUERY_LENGTH:
         raise ValidationFailed.for_field(
@@ -141,25 +194,14 @@ def _filtered(actor, filters: SearchFilters, *, skip: str = "") -> QuerySet[Prod
             _("Search for at most %(n)d characters.") % {"n": search.MAX_QUERY_LENGTH},
             code=MarketplaceError.QUERY_TOO_LONG,
         )
-    if q:
-        products = search.apply(products, q)
-    if filters.category and skip != "category":
-        products = products.filter(category_id__in=_category_ids(filters.category))
-    if filters.provider and skip != "provider":
-        try:
-            provider_id = uuid.UUID(str(filters.provider))
-        except ValueError as bad:
-            raise ValidationFailed.for_field("provider", _("Unknown provider.")) from bad
-        products = products.filter(provider_id=provider_id)
-    if filters.price_min is not None:
-        products = products.filter(min_price__gte=filters.price_min)
-    if filters.price_max is not None:
-        products = products.filter(min_price__lte=filters.price_max)
-    if filters.voucher and skip != "voucher":
-        products = products.filter(voucher_eligible=True)
-    if filters.rating_min is not None:
-        products = products.filter(rating_avg__gte=filters.rating_min)
-    return products
+    return q
+
+
+def _provider_id(filters: SearchFilters) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(filters.provider))
+    except ValueError as bad:
+        raise ValidationFailed.for_field("provider", _("Unknown provider.")) from bad
 
 
 def product_search(*, actor, filters: SearchFilters) -> QuerySet[Product]:
@@ -174,12 +216,9 @@ def product_search(*, actor, filters: SearchFilters) -> QuerySet[Product]:
         and filters.price_max < filters.price_min
     ):
         raise ValidationFailed.for_field("price_max", _("The maximum is below the minimum."))
-    # The long texts are not shown in a result list; leaving them out halves the transfer.
-    products = (
-        _filtered(actor, filters)
-        .select_related("provider", "category")
-        .defer("description", "search_document", "provider__description", "provider__credentials")
-    )
+    # A result list shows these columns only (the page, the API's ProductOut); reading no
+    # other saves the transfer of long texts and the decoding of unused dates and ids.
+    products = _filtered(actor, filters).select_related("provider", "category").only(*RESULT_FIELDS)
     q = (filters.q or "").strip()
     order = {
         "relevance": ["-relevance", "-rating_avg", "name"] if q else ["-order_count", "name"],
@@ -192,57 +231,113 @@ def product_search(*, actor, filters: SearchFilters) -> QuerySet[Product]:
     return products.order_by(*order, "id")
 
 
-def search_facets(*, actor, filters: SearchFilters) -> dict:
-    """Counts for the facet panel. Each facet counts with the other filters applied and its
-    own left out, so choosing one category still shows how many the others hold."""
-    by_category = dict(
-        _filtered(actor, filters, skip="category")
-        .values_list("category_id")
-        .annotate(n=Count("id"))
-        .values_list("category_id", "n")
-    )
-    tree = category_tree()
-    categories = []
-    for parent in tree:
-        children = [(child, by_category.get(child.id, 0)) for child in parent.children.all()]
-        total = by_category.get(parent.id, 0) + sum(n for _child, n in children)
-        if total:
-            categories.append(
-                {"category": parent, "count": total, "children": [c for c in children if c[1]]}
-            )
-    providers = list(
-        _filtered(actor, filters, skip="provider")
-        .values("provider_id", "provider__name")
-        .annotate(n=Count("id"))
-        .order_by("-n", "provider__name")[:15]
-    )
-    current = _filtered(actor, filters)
-    buckets = {}
+def _facet_counts(actor, filters: SearchFilters) -> dict:
+    """The facet figures in one query, grouped by (category, provider): each facet counts
+    with the other filters applied and its own left out, so choosing one category still
+    shows how many the others hold. Leaving the category and provider filters out of the
+    query and applying them to the groups gives all three views from one scan of the
+    matches; the groups are at most the providers times their categories."""
+    price_counts = {}
     for key, low, high in PRICE_BUCKETS:
         condition = Q()
         if low is not None:
             condition &= Q(min_price__gte=low)
         if high is not None:
             condition &= Q(min_price__lt=high)
-        buckets[key] = Count("id", filter=condition)
-    figures = current.aggregate(
-        total=Count("id"),
-        voucher=Count("id", filter=Q(voucher_eligible=True)),
-        rating4=Count("id", filter=Q(rating_avg__gte=4)),
-        rating3=Count("id", filter=Q(rating_avg__gte=3)),
-        **buckets,
+        price_counts[key] = Count("id", filter=condition)
+    rows = (
+        _filtered(actor, filters, skip=frozenset({"category", "provider"}))
+        .order_by()
+        .values_list("category_id", "provider_id", "provider__name")
+        .annotate(
+            n=Count("id"),
+            voucher=Count("id", filter=Q(voucher_eligible=True)),
+            rating4=Count("id", filter=Q(rating_avg__gte=4)),
+            rating3=Count("id", filter=Q(rating_avg__gte=3)),
+            **price_counts,
+        )
     )
+    categories = set(_category_ids(filters.category)) if filters.category else None
+    provider = _provider_id(filters) if filters.provider else None
+    codes = {c.id: c.code for parent in category_tree() for c in (parent, *parent.children.all())}
+    by_category: dict = {}
+    by_provider: dict = {}
+    figures = [0] * (4 + len(PRICE_BUCKETS))
+    for category_id, provider_id, provider_name, n, *counts in rows:
+        in_category = categories is None or category_id in categories
+        in_provider = provider is None or provider_id == provider
+        if in_provider:
+            code = codes.get(category_id)
+            by_category[code] = by_category.get(code, 0) + n
+        if in_category:
+            name, total = by_provider.get(provider_id, (provider_name, 0))
+            by_provider[provider_id] = (name, total + n)
+            if in_provider:
+                for index, value in enumerate((n, *counts)):
+                    figures[index] += value
+    top = sorted(by_provider.items(), key=lambda item: (-item[1][1], item[1][0]))[:15]
+    total, voucher, rating4, rating3, *prices = figures
     return {
-        "total": figures["total"],
+        "by_category": by_category,
+        # Plain values only: this is cached, and reading model instances or UUIDs back
+        # from the cache costs more than reading the numbers.
+        "providers": [{"id": str(pid), "name": name, "count": n} for pid, (name, n) in top],
+        "total": total,
+        "voucher": voucher,
+        "ratings": {"4": rating4, "3": rating3},
+        "prices": prices,
+    }
+
+
+def _facets_key(filters: SearchFilters) -> str:
+    """The cache key of a search's facets: the catalogue's version and every filter but
+    the sort, with the query as its segmented terms (so "视频会议" and " 视频会议" share)."""
+    q = _query_text(filters)
+    described = repr(
+        (
+            search.query_terms(q) if q else (),
+            filters.category,
+            str(filters.provider),
+            str(filters.price_min),
+            str(filters.price_max),
+            bool(filters.voucher),
+            str(filters.rating_min),
+        )
+    )
+    digest = hashlib.blake2b(described.encode(), digest_size=16).hexdigest()
+    return f"marketplace:facets:{search.catalogue_token()}:{digest}"
+
+
+def search_facets(*, actor, filters: SearchFilters) -> dict:
+    """Counts for the facet panel, the same for every user (they count the public
+    catalogue), cached per version of the catalogue (see search.catalogue_changed)."""
+    key = _facets_key(filters)
+    counts = cache.get(key)
+    if counts is None:
+        counts = _facet_counts(actor, filters)
+        cache.set(key, counts, CACHE_SECONDS)
+    by_category = counts["by_category"]
+    categories = []
+    for parent in category_tree():
+        children = [(child, by_category.get(child.code, 0)) for child in parent.children.all()]
+        total = by_category.get(parent.code, 0) + sum(n for _child, n in children)
+        if total:
+            categories.append(
+                {"category": parent, "count": total, "children": [c for c in children if c[1]]}
+            )
+    return {
+        "total": counts["total"],
         "categories": categories,
-        "providers": [
-            {"id": row["provider_id"], "name": row["provider__name"], "count": row["n"]}
-            for row in providers
-        ],
-        "voucher": figures["voucher"],
-        "ratings": {"4": figures["rating4"], "3": figures["rating3"]},
+        "providers": counts["providers"],
+        "voucher": counts["voucher"],
+        "ratings": counts["ratings"],
         "prices": [
-            {"key": key, "low": low, "high": high, "count": figures[key]}
-            for key, low, high in PRICE_BUCKETS
+            {"key": key, "low": low, "high": high, "count": n}
+            for (key, low, high), n in zip(PRICE_BUCKETS, counts["prices"], strict=True)
         ],
     }
+
+
+def search_total(*, actor, filters: SearchFilters) -> int:
+    """How many products the search finds, from the facets (cached) rather than a count."""
+    return search_facets(actor=actor, filters=filters)["total"]

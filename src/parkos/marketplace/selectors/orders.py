@@ -1,10 +1,18 @@
 """Reads of orders, reviews, complaints and the provider dashboard."""
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from parkos.marketplace import permissions
-from parkos.marketplace.models import Complaint, Order, OrderEvent, OrderStatus, Provider, Review
+from parkos.marketplace.models import (
+    Complaint,
+    Order,
+    OrderEvent,
+    OrderRefund,
+    OrderStatus,
+    Provider,
+    Review,
+)
 from parkos.marketplace.selectors.common import get_or_404
 
 
@@ -30,6 +38,11 @@ def order_get(*, actor, order_id) -> Order:
 def order_events(*, actor, order: Order) -> QuerySet[OrderEvent]:
     order_get(actor=actor, order_id=order.pk)
     return OrderEvent.objects.filter(order=order).select_related("actor").order_by("at")
+
+
+def order_refunds(*, actor, order: Order) -> QuerySet[OrderRefund]:
+    order_get(actor=actor, order_id=order.pk)
+    return OrderRefund.objects.filter(order=order).order_by("at")
 
 
 def order_sla(*, order: Order) -> dict:
@@ -98,11 +111,18 @@ def provider_dashboard(*, actor, provider: Provider) -> dict:
         accepted=Count("id", filter=Q(accepted_at__isnull=False)),
         open_enquiries=Count("id", filter=Q(status=OrderStatus.ENQUIRY)),
     )
+    # Revenue is what accepted orders keep after refunds: a subscription cancelled at once
+    # still earned its used days, a refunded order earned nothing.
     revenue = list(
-        orders.filter(status=OrderStatus.ACCEPTED)
+        orders.filter(accepted_at__isnull=False)
+        .exclude(status=OrderStatus.REFUNDED)
         .annotate(month=TruncMonth("accepted_at"))
         .values("month")
-        .annotate(total=Sum("amount"), voucher=Sum("voucher_amount"), n=Count("id"))
+        .annotate(
+            total=Sum(F("amount") - F("voucher_refunded") - F("enterprise_refunded")),
+            voucher=Sum(F("voucher_amount") - F("voucher_refunded")),
+            n=Count("id"),
+        )
         .order_by("month")
     )
     return {

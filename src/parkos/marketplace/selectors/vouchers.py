@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from parkos.core.money import to_cny
 from parkos.marketplace import permissions
@@ -10,6 +10,7 @@ from parkos.marketplace.models import (
     ClaimStatus,
     LedgerKind,
     Order,
+    OrderRefund,
     OrderStatus,
     VoucherApplication,
     VoucherClaim,
@@ -97,14 +98,22 @@ def programme_report(*, actor, programme: VoucherProgramme) -> dict:
         grant__programme=programme, kind=LedgerKind.EXPIRE
     ).aggregate(total=Sum("balance_delta"))["total"]
     claims = programme.claims.aggregate(
-        claimed=Sum("amount"),
+        claimed=Sum("amount", filter=~Q(status=ClaimStatus.WITHDRAWN)),
         reimbursed=Sum("amount", filter=Q(status=ClaimStatus.APPROVED)),
         waiting=Sum("amount", filter=Q(status=ClaimStatus.SUBMITTED)),
     )
+    refunds = OrderRefund.objects.filter(order__voucher_grant__programme=programme).aggregate(
+        refunded=Sum("voucher_amount"), clawed_back=Sum("clawback_amount")
+    )
     by_category = list(
-        Order.objects.filter(voucher_grant__programme=programme, status=OrderStatus.ACCEPTED)
+        Order.objects.filter(voucher_grant__programme=programme, accepted_at__isnull=False)
+        .exclude(status=OrderStatus.REFUNDED)
         .values("product__category__name", "product__category__name_en")
-        .annotate(used=Sum("voucher_amount"), orders=Count("id"), total=Sum("amount"))
+        .annotate(
+            used=Sum(F("voucher_amount") - F("voucher_refunded")),
+            orders=Count("id"),
+            total=Sum(F("amount") - F("voucher_refunded") - F("enterprise_refunded")),
+        )
         .order_by("-used")
     )
     for row in by_category:
@@ -119,7 +128,10 @@ def programme_report(*, actor, programme: VoucherProgramme) -> dict:
         "expired": to_cny(-(expired or ZERO)),
         "enterprises": grants["enterprises"],
         "claimed": to_cny(claims["claimed"] or ZERO),
-        "reimbursed": to_cny(claims["reimbursed"] or ZERO),
+        # Paid to providers, net of what refunds clawed back from them.
+        "reimbursed": to_cny((claims["reimbursed"] or ZERO) - (refunds["clawed_back"] or ZERO)),
+        "refunded": to_cny(refunds["refunded"] or ZERO),
+        "clawed_back": to_cny(refunds["clawed_back"] or ZERO),
         "waiting": to_cny(claims["waiting"] or ZERO),
         "by_category": by_category,
     }

@@ -117,6 +117,7 @@ def provider_mark_decided(*, actor, provider: Provider, approved: bool) -> Provi
     provider.status = ProviderStatus.VERIFIED if approved else ProviderStatus.REJECTED
     provider.verified_at = now() if approved else None
     provider.save(update_fields=["status", "verified_at"])
+    search.catalogue_changed()
     audit_record(
         actor=actor,
         action="provider.verify" if approved else "provider.reject",
@@ -148,6 +149,7 @@ def provider_update(*, actor, provider: Provider, **changes) -> Provider:
             value = required_text(name, value, max_length=200)
         setattr(provider, name, value)
     provider.save(update_fields=fields)
+    search.catalogue_changed()
     audit_record(
         actor=actor,
         action="provider.update",
@@ -307,6 +309,7 @@ def plan_add(
 def _refresh_min_price(product: Product) -> None:
     product.min_price = product.plans.aggregate(low=Min("price"))["low"]
     Product.objects.filter(pk=product.pk).update(min_price=product.min_price)
+    search.catalogue_changed()
 
 
 @transaction.atomic
@@ -351,6 +354,7 @@ def product_review(*, actor, product: Product, approved: bool, note: str = "") -
     if approved and product.published_at is None:
         product.published_at = now()
     product.save(update_fields=["status", "review_note", "published_at"])
+    search.catalogue_changed()
     audit_record(
         actor=actor,
         action="product.approve" if approved else "product.reject",
@@ -370,6 +374,7 @@ def product_withdraw(*, actor, product: Product) -> Product:
         raise PermissionDenied
     product.status = ProductStatus.WITHDRAWN
     product.save(update_fields=["status"])
+    search.catalogue_changed()
     audit_record(actor=actor, action="product.withdraw", instance=product)
     return product
 
@@ -402,3 +407,4 @@ def product_reindex(*, product: Product) -> None:
     Product.objects.filter(pk=product.pk).update(search_document=document)
     product.search_document = document
     search.index_write(product_id=product.pk, document=document)
+    search.catalogue_changed()

@@ -1,5 +1,6 @@
 """An order's life: enquiry → quote → order → delivered → accepted (or complaint), with
-renewal and cancellation; reviews after acceptance. Transitions are a table: an action is
+renewal and cancellation (complaints and reviews: services/complaints.py; cancelling an
+accepted subscription: services/subscriptions.py). Transitions are a table: an action is
 allowed only from the states listed for it, and each leaves an OrderEvent."""
 
 from datetime import date, timedelta
@@ -7,7 +8,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Avg, Count, F
+from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
@@ -18,14 +19,11 @@ from parkos.marketplace import permissions
 from parkos.marketplace.errors import MarketplaceError
 from parkos.marketplace.models import (
     BillingPeriod,
-    Complaint,
-    ComplaintStatus,
     Order,
     OrderEvent,
     OrderStatus,
     Plan,
     Product,
-    Review,
 )
 from parkos.marketplace.services import vouchers
 from parkos.marketplace.services.common import money, now, optional_text, required_text
@@ -43,6 +41,13 @@ TRANSITIONS: dict[str, tuple[frozenset, str, str | None]] = {
     "uphold": (frozenset({S.COMPLAINED}), S.CANCELLED, "closed_at"),
     "dismiss": (frozenset({S.COMPLAINED}), S.DELIVERED, None),
     "cancel": (frozenset({S.ENQUIRY, S.QUOTED, S.ORDERED}), S.CANCELLED, "closed_at"),
+    # After acceptance (services/subscriptions.py and services/refunds.py): a subscription
+    # cancelled at the end of its period runs on, one cancelled at once closes; a refund
+    # of everything left closes the order, a partial one leaves it accepted.
+    "cancel_at_end": (frozenset({S.ACCEPTED}), S.ACCEPTED, None),
+    "cancel_now": (frozenset({S.ACCEPTED}), S.CANCELLED, "closed_at"),
+    "refund": (frozenset({S.ACCEPTED}), S.REFUNDED, "closed_at"),
+    "refund_part": (frozenset({S.ACCEPTED}), S.ACCEPTED, None),
 }
 
 
@@ -80,7 +85,10 @@ def transition(*, order: Order, action: str, actor, note: str = "", at=None) -> 
 def _locked(order: Order, actor) -> Order:
     """The order, locked, if the actor may see it; otherwise it does not exist for them."""
     visible = Order.objects.filter(permissions.order_visibility(actor), pk=order.pk)
-    locked = visible.select_for_update().select_related("product__category", "plan").first()
+    # Only the order row: locking its product too would queue every order of that product.
+    locked = (
+        visible.select_for_update(of=("self",)).select_related("product__category", "plan").first()
+    )
     if locked is None:
         raise NotFound(_("Order not found."))
     return locked
@@ -295,7 +303,11 @@ def order_renew(*, actor, order: Order, use_voucher: bool = False, voucher_amoun
         raise Conflict(
             _("Only an accepted subscription can be renewed."), code=MarketplaceError.WRONG_STATE
         )
-    if order.renewals.exclude(status=S.CANCELLED).exists():
+    if order.subscription_cancelled_at is not None:
+        raise Conflict(
+            _("This subscription has been cancelled."), code=MarketplaceError.ALREADY_CANCELLED
+        )
+    if order.renewals.exclude(status__in=[S.CANCELLED, S.REFUNDED]).exists():
         raise Conflict(
             _("This subscription has been renewed already."), code=MarketplaceError.WRONG_STATE
         )
@@ -361,100 +373,8 @@ def order_cancel(*, actor, order: Order, reason: str) -> Order:
     return order
 
 
-# Complaints and reviews
-
-
-@transaction.atomic
-def complaint_open(*, actor, order: Order, text: str) -> Complaint:
-    order = _locked(order, actor)
-    _require_buyer(actor, order)
-    text = required_text("text", text, max_length=4000)
-    if order.status == S.DELIVERED:
-        transition(order=order, action="complain", actor=actor, note=text)
-    elif order.status != S.ACCEPTED:
-        raise Conflict(
-            _("Only a delivered or accepted order can be complained about."),
-            code=MarketplaceError.WRONG_STATE,
-        )
-    complaint = Complaint.objects.create(
-        order=order, provider_id=order.provider_id, author=actor, text=text, created_at=now()
-    )
-    audit_record(
-        actor=actor, action="complaint.open", instance=complaint, park_id=order.enterprise.park_id
-    )
-    return complaint
-
-
-@transaction.atomic
-def complaint_resolve(*, actor, complaint: Complaint, upheld: bool, resolution: str) -> Complaint:
-    """The operator decides. Upheld on an order not yet accepted cancels it and releases
-    its voucher; dismissed puts it back as delivered, for the enterprise to accept."""
-    permissions.require_operator(actor)
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    if complaint.status != ComplaintStatus.OPEN:
-        raise Conflict(
-            _("This complaint has been resolved already."), code=MarketplaceError.WRONG_STATE
-        )
-    complaint.status = ComplaintStatus.UPHELD if upheld else ComplaintStatus.DISMISSED
-    complaint.resolution = required_text("resolution", resolution, max_length=4000)
-    complaint.resolved_by = actor
-    complaint.resolved_at = now()
-    complaint.save()
-    order = Order.objects.select_for_update().get(pk=complaint.order_id)
-    if order.status == S.COMPLAINED:
-        transition(
-            order=order,
-            action="uphold" if upheld else "dismiss",
-            actor=actor,
-            note=complaint.resolution,
-        )
-        if upheld and order.voucher_grant_id and order.voucher_amount > 0:
-            vouchers.voucher_release(actor=actor, order=order)
-    audit_record(
-        actor=actor,
-        action=f"complaint.{complaint.status}",
-        instance=complaint,
-        changes={"resolution": complaint.resolution},
-    )
-    return complaint
-
-
-@transaction.atomic
-def review_create(*, actor, order: Order, stars, text: str = "") -> Review:
-    order = _locked(order, actor)
-    _require_buyer(actor, order)
-    if order.status != S.ACCEPTED:
-        raise Conflict(
-            _("Rate an order once you have accepted it."), code=MarketplaceError.NOT_ACCEPTED
-        )
-    if Review.objects.filter(order=order).exists():
-        raise Conflict(
-            _("This order has been rated already."), code=MarketplaceError.ALREADY_REVIEWED
-        )
-    if isinstance(stars, bool) or not isinstance(stars, int) or not 1 <= stars <= 5:
-        raise ValidationFailed.for_field("stars", _("Give from 1 to 5 stars."))
-    review = Review.objects.create(
-        order=order,
-        product_id=order.product_id,
-        provider_id=order.provider_id,
-        author=actor,
-        stars=stars,
-        text=optional_text("text", text, max_length=4000),
-        created_at=now(),
-    )
-    figures = Review.objects.filter(product_id=order.product_id).aggregate(
-        avg=Avg("stars"), n=Count("id")
-    )
-    Product.objects.filter(pk=order.product_id).update(
-        rating_avg=Decimal(str(figures["avg"])).quantize(Decimal("0.01")), rating_count=figures["n"]
-    )
-    return review
-
-
 __all__ = [
     "TRANSITIONS",
-    "complaint_open",
-    "complaint_resolve",
     "enquiry_create",
     "enquiry_decline",
     "order_accept",
@@ -463,6 +383,5 @@ __all__ = [
     "order_place",
     "order_renew",
     "quote_give",
-    "review_create",
     "transition",
 ]

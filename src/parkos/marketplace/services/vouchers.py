@@ -346,7 +346,7 @@ def voucher_reserve(*, actor, order: Order, grant: VoucherGrant, voucher_amount:
     grant.balance -= voucher_amount
     grant.reserved += voucher_amount
     grant.save(update_fields=["balance", "reserved"])
-    _ledger(actor, grant, order, LedgerKind.RESERVE, -voucher_amount, voucher_amount)
+    ledger_record(actor, grant, order, LedgerKind.RESERVE, -voucher_amount, voucher_amount)
 
 
 def voucher_redeem(*, actor, order: Order) -> None:
@@ -359,7 +359,7 @@ def voucher_redeem(*, actor, order: Order) -> None:
     grant.save(update_fields=["reserved", "redeemed"])
     programme.redeemed_total += amount
     programme.save(update_fields=["redeemed_total"])
-    _ledger(actor, grant, order, LedgerKind.REDEEM, ZERO, -amount)
+    ledger_record(actor, grant, order, LedgerKind.REDEEM, ZERO, -amount)
 
 
 def voucher_release(*, actor, order: Order) -> None:
@@ -371,14 +371,14 @@ def voucher_release(*, actor, order: Order) -> None:
     if grant.expired_at is None:
         grant.balance += amount
         grant.save(update_fields=["balance", "reserved"])
-        _ledger(actor, grant, order, LedgerKind.RELEASE, amount, -amount)
+        ledger_record(actor, grant, order, LedgerKind.RELEASE, amount, -amount)
     else:
         grant.save(update_fields=["reserved"])
-        _ledger(actor, grant, order, LedgerKind.RELEASE, amount, -amount)
-        _ledger(actor, grant, order, LedgerKind.EXPIRE, -amount, ZERO)
+        ledger_record(actor, grant, order, LedgerKind.RELEASE, amount, -amount)
+        ledger_record(actor, grant, order, LedgerKind.EXPIRE, -amount, ZERO)
 
 
-def _ledger(actor, grant, order, kind, balance_delta, reserved_delta) -> None:
+def ledger_record(actor, grant, order, kind, balance_delta, reserved_delta) -> None:
     VoucherLedgerEntry.objects.create(
         grant=grant,
         order=order,
@@ -418,7 +418,7 @@ def grants_expire(*, today: date | None = None) -> int:
             grant.balance = ZERO
             grant.expired_at = now()
             grant.save(update_fields=["balance", "expired_at"])
-            _ledger(None, grant, None, LedgerKind.EXPIRE, -left, ZERO)
+            ledger_record(None, grant, None, LedgerKind.EXPIRE, -left, ZERO)
             count += 1
     return count
 
@@ -430,11 +430,17 @@ def grants_expire(*, today: date | None = None) -> int:
 def claim_create(*, actor, order: Order) -> VoucherClaim:
     permissions.require_provider_staff(actor, order.provider_id)
     order = Order.objects.select_for_update().get(pk=order.pk)
-    if order.status != OrderStatus.ACCEPTED:
+    # A subscription cancelled at once was delivered until the cancellation: the voucher
+    # part of those days is still the provider's to claim.
+    delivered = order.status == OrderStatus.ACCEPTED or (
+        order.status == OrderStatus.CANCELLED and order.accepted_at is not None
+    )
+    if not delivered:
         raise Conflict(
             _("Only an accepted order can be claimed."), code=MarketplaceError.NOT_ACCEPTED
         )
-    if order.voucher_amount <= 0 or order.voucher_grant_id is None:
+    spent = order.voucher_amount - order.voucher_refunded
+    if spent <= 0 or order.voucher_grant_id is None:
         raise Conflict(_("This order used no voucher."), code=MarketplaceError.VOUCHER_NO_GRANT)
     if VoucherClaim.objects.filter(order=order).exists():
         raise Conflict(
@@ -444,7 +450,7 @@ def claim_create(*, actor, order: Order) -> VoucherClaim:
         order=order,
         provider_id=order.provider_id,
         programme_id=order.voucher_grant.programme_id,
-        amount=order.voucher_amount,
+        amount=spent,
         created_at=now(),
     )
     audit_record(

@@ -5,7 +5,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -13,7 +15,7 @@ from django.views.decorators.http import require_POST
 from parkos.core.errors import ServiceError, ValidationFailed
 from parkos.marketplace import permissions, selectors
 from parkos.marketplace.models import OrderStatus, Provider
-from parkos.marketplace.services import orders, vouchers
+from parkos.marketplace.services import complaints, orders, subscriptions, vouchers
 from parkos.marketplace.views.common import decimal_or_none, report_error
 
 
@@ -59,6 +61,13 @@ def order_detail(request, order_id):
         "sla": selectors.order_sla(order=order),
         "complaints": order.complaints.all(),
         "claim": getattr(order, "claim", None),
+        "refunds": selectors.order_refunds(actor=request.user, order=order),
+        "subscription_cancellable": order.status == OrderStatus.ACCEPTED
+        and order.plan.is_subscription
+        and order.subscription_cancelled_at is None
+        and order.period_end is not None
+        and order.period_end >= timezone.localdate()
+        and permissions.can_cancel_subscription(request.user, order, immediately=False),
     }
     return render(request, "marketplace/order_detail.html", context)
 
@@ -159,14 +168,38 @@ ACTIONS = {
     "renew": lambda request, order: orders.order_renew(
         actor=request.user, order=order, use_voucher=request.POST.get("use_voucher") == "1"
     ),
-    "review": lambda request, order: orders.review_create(
+    "review": lambda request, order: complaints.review_create(
         actor=request.user, order=order, stars=_stars(request), text=request.POST.get("text", "")
     ),
-    "complain": lambda request, order: orders.complaint_open(
+    "complain": lambda request, order: complaints.complaint_open(
         actor=request.user, order=order, text=request.POST.get("text", "")
     ),
     "claim": lambda request, order: vouchers.claim_create(actor=request.user, order=order),
+    "cancel_subscription": lambda request, order: subscriptions.subscription_cancel(
+        actor=request.user,
+        order=order,
+        reason=request.POST.get("reason", ""),
+        effective=request.POST.get("effective", subscriptions.PERIOD_END),
+    ),
+    "resolve": lambda request, order: _complaint_resolve(request, order),
 }
+
+
+def _complaint_resolve(request, order):
+    complaint = selectors.complaint_get(
+        actor=request.user, complaint_id=request.POST.get("complaint")
+    )
+    if complaint.order_id != order.id:
+        raise Http404
+    return complaints.complaint_resolve(
+        actor=request.user,
+        complaint=complaint,
+        upheld=request.POST.get("decision") == "uphold",
+        resolution=request.POST.get("resolution", ""),
+        # Passed on as typed, so that a malformed amount is refused, never read as "all".
+        refund_amount=request.POST.get("refund_amount", "").strip() or None,
+    )
+
 
 DONE = {
     "quote": gettext_lazy("Your quote has been sent."),
@@ -179,6 +212,8 @@ DONE = {
     "review": gettext_lazy("Thank you for your review."),
     "complain": gettext_lazy("Your complaint has been filed."),
     "claim": gettext_lazy("The reimbursement claim has been sent."),
+    "cancel_subscription": gettext_lazy("The subscription has been cancelled."),
+    "resolve": gettext_lazy("The complaint has been resolved."),
 }
 
 
