@@ -9,6 +9,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import OperationalError
 
 from conftest import free_port, port_open, require
 from parkos.iot import services
@@ -17,6 +18,8 @@ from parkos.iot.models import IngestCount, Telemetry
 from parkos.iot.mqtt_worker import IngestWorker
 
 pytestmark = [pytest.mark.mqtt, pytest.mark.django_db(transaction=True)]
+
+NO_MATCHING_SUBSCRIBERS = 0x10
 
 
 class Broker:
@@ -80,6 +83,8 @@ class Device:
     def __init__(self, broker, device, token, client_id=None):
         self.device = device
         self.acked: list[int] = []
+        # Answered "no matching subscribers" (0x10): accepted by the broker and dropped.
+        self.unrouted: list[int] = []
         self.refused: list[int] = []
         self.lock = threading.Lock()
         address = broker_address(f"mqtt://{device.id}:{token}@127.0.0.1:{broker.port}")
@@ -111,7 +116,16 @@ class Device:
 
     def _on_publish(self, client, userdata, mid, reason_code, properties):
         with self.lock:
-            (self.refused if reason_code.is_failure else self.acked).append(mid)
+            if reason_code.is_failure:
+                self.refused.append(mid)
+            elif reason_code.value == NO_MATCHING_SUBSCRIBERS:
+                self.unrouted.append(mid)
+            else:
+                self.acked.append(mid)
+
+    @property
+    def answered(self) -> int:
+        return len(self.acked) + len(self.unrouted) + len(self.refused)
 
     def publish(self, payload, topic=None):
         body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
@@ -126,8 +140,13 @@ class Device:
 def wait_for(condition, timeout=30, what="condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if condition():
-            return
+        try:
+            if condition():
+                return
+        except OperationalError:
+            # The SQLite test database (in memory, shared cache) locks a table while an
+            # ingest worker writes to it; the next look will do.
+            pass
         time.sleep(0.1)
     raise AssertionError(f"timed out waiting for {what}")
 
@@ -195,22 +214,10 @@ class CrashAfterCommit(IngestWorker):
             raise SystemExit
 
 
-@pytest.mark.parametrize(
-    "restart_broker",
-    [
-        False,
-        pytest.param(
-            True,
-            marks=pytest.mark.xfail(
-                reason="known gap: with Mosquitto 2.0.11, messages queued for shared-"
-                "subscription sessions are not delivered after a broker restart",
-                strict=False,
-            ),
-        ),
-    ],
-    ids=["worker-kill", "broker-restart-and-worker-kill"],
-)
+@pytest.mark.parametrize("restart_broker", [False, True], ids=["worker-kill", "broker-restart"])
 def test_no_loss_no_duplicates(broker, make_device, worker_factory, restart_broker):
+    """Every message the broker routed to the ingest workers is stored exactly once, through
+    a worker killed between commit and acknowledgement and a broker restart mid-stream."""
     devices = [make_device("climate") for _ in range(3)]
     first = worker_factory("1", CrashAfterCommit)
     worker_factory("2")
@@ -219,12 +226,13 @@ def test_no_loss_no_duplicates(broker, make_device, worker_factory, restart_brok
         assert client.connected.wait(10)
     start = datetime.now(UTC) - timedelta(minutes=50)
     per_device = 400
+    mids: list[dict[int, int]] = [{} for _ in clients]
 
     def publish_range(lo, hi):
         for n in range(lo, hi):
             ts = int((start + timedelta(seconds=n)).timestamp() * 1000)
-            for client in clients:
-                client.publish({"ts": ts, "values": {"temperature": n, "humidity": 1, "x": 2}})
+            for client, sent in zip(clients, mids, strict=True):
+                sent[n] = client.publish({"ts": ts, "values": {"temperature": n, "humidity": 1}})
             if n % 50 == 0:
                 time.sleep(0.02)
 
@@ -235,18 +243,104 @@ def test_no_loss_no_duplicates(broker, make_device, worker_factory, restart_brok
     wait_for(lambda: first.stopping.is_set(), what="worker crash")
     worker_factory("1")  # restarted under the same name: its session and unacked messages
     publish_range(300, per_device)
-    expected = per_device * 3 * len(clients)
     wait_for(
-        lambda: all(len(c.acked) == per_device for c in clients), timeout=180, what="all acked"
+        lambda: all(c.answered == per_device for c in clients), timeout=180, what="all answered"
     )
+    routed = [
+        {n for n, mid in sent.items() if mid in set(client.acked)}
+        for client, sent in zip(clients, mids, strict=True)
+    ]
+    expected = 2 * sum(len(values) for values in routed)
     wait_for(lambda: Telemetry.objects.count() >= expected, timeout=180, what="all stored")
     time.sleep(1)
-    assert Telemetry.objects.count() == expected
-    for (device, _), client in zip(devices, clients, strict=True):
-        temperatures = sorted(
+    for (device, _), client, values in zip(devices, clients, routed, strict=True):
+        temperatures = list(
             Telemetry.objects.filter(device_id=device.id, key="temperature").values_list(
                 "value", flat=True
             )
         )
-        assert temperatures == [float(n) for n in range(per_device)]
+        assert len(temperatures) == len(set(temperatures)), "a reading was stored twice"
+        assert {int(t) for t in temperatures} >= values, "a routed message was not stored"
+        assert not client.refused
+        if not restart_broker:
+            assert not client.unrouted
+            assert sorted(temperatures) == [float(n) for n in range(per_device)]
         client.close()
+    assert (
+        Telemetry.objects.filter(key="humidity").count()
+        == Telemetry.objects.filter(key="temperature").count()
+    )
+
+
+def test_messages_queued_for_a_stopped_worker_survive_a_broker_restart(
+    broker, make_device, worker_factory
+):
+    device, token = make_device("climate")
+    worker = worker_factory("1")
+    client = Device(broker, device, token)
+    assert client.connected.wait(10)
+    start = datetime.now(UTC) - timedelta(minutes=30)
+
+    def publish(lo, hi):
+        for n in range(lo, hi):
+            ts = int((start + timedelta(seconds=n)).timestamp() * 1000)
+            client.publish({"ts": ts, "values": {"temperature": n}})
+
+    publish(0, 20)
+    wait_for(lambda: Telemetry.objects.count() == 20, what="first readings")
+    worker.crash()
+    publish(20, 60)
+    wait_for(lambda: client.answered == 60, what="queued for the stopped worker")
+    assert not client.unrouted
+    broker.restart()
+    worker_factory("1")
+    wait_for(lambda: Telemetry.objects.count() == 60, timeout=60, what="queued readings")
+    values = sorted(Telemetry.objects.values_list("value", flat=True))
+    assert values == [float(n) for n in range(60)]
+    client.close()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Mosquitto 2.0 (2.0.11 here) does not write shared subscriptions to its "
+    "persistence file (persist__subs_save walks only the normal subscriptions): after a "
+    "restart an ingest session comes back with its queued messages but without its $share "
+    "subscription, and until a worker subscribes again the broker answers devices 'no "
+    "matching subscribers' (PUBACK 0x10) and drops what they publish. No persistence, "
+    "autosave or queueing option changes that; the development branch persists them.",
+)
+def test_messages_published_before_the_workers_resubscribe_after_a_broker_restart(
+    broker, make_device, worker_factory
+):
+    device, token = make_device("climate")
+    worker = worker_factory("1")
+    client = Device(broker, device, token)
+    assert client.connected.wait(10)
+    worker.crash()
+    broker.restart()
+    wait_for(lambda: client.connected.is_set(), what="device reconnected")
+    at = int((datetime.now(UTC) - timedelta(minutes=1)).timestamp() * 1000)
+    client.publish({"ts": at, "values": {"temperature": 20}})
+    wait_for(lambda: client.answered == 1, what="PUBACK")
+    worker_factory("1")
+    wait_for(
+        lambda: Telemetry.objects.filter(device_id=device.id).exists(),
+        timeout=10,
+        what="the reading published after the restart",
+    )
+    client.close()
+
+
+def test_a_message_the_database_refuses_does_not_stop_the_worker(
+    broker, make_device, worker_factory
+):
+    device, token = make_device("climate")
+    worker = worker_factory()
+    client = Device(broker, device, token)
+    assert client.connected.wait(10)
+    # PostgreSQL's jsonb cannot hold a NUL character: storing these attributes fails there.
+    client.publish(b'{"firmware": "1.0\\u0000"}', topic=device_topic(device.id, "attributes"))
+    client.publish({"temperature": 21})
+    wait_for(lambda: Telemetry.objects.filter(device_id=device.id).count() == 1, what="reading")
+    assert worker._thread.is_alive()
+    client.close()

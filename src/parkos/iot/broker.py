@@ -74,11 +74,11 @@ def broker_files_prepare(*, data_dir: str, port: int, admin: str, password: str)
     return config
 
 
-def mqtt_client(*, client_id: str, address: BrokerAddress, clean_start: bool = True, **options):
+def mqtt_client(*, client_id: str, address: BrokerAddress, client_class=None, **options):
     """A paho MQTT 5 client logged in as `address` says (not yet connected)."""
     import paho.mqtt.client as mqtt
 
-    client = mqtt.Client(
+    client = (client_class or mqtt.Client)(
         mqtt.CallbackAPIVersion.VERSION2,
         client_id=client_id,
         protocol=mqtt.MQTTv5,

@@ -27,6 +27,8 @@ EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 # Device clocks drift; a reading further ahead than this is a broken clock, not the future.
 FUTURE_TOLERANCE = timedelta(hours=1)
 MAX_KEY_LENGTH = 64
+EARLIEST_US = storage.ts_us(EARLIEST)
+FUTURE_TOLERANCE_US = FUTURE_TOLERANCE // timedelta(microseconds=1)
 
 
 class PayloadRejected(Exception):
@@ -77,18 +79,16 @@ def payload_parse(body: bytes | str) -> list[tuple[object, dict]]:
     return entries
 
 
-def _timestamp(raw, now: datetime) -> tuple[datetime | None, str | None]:
+def _timestamp_us(raw, now_us: int) -> tuple[int | None, str | None]:
+    """Microseconds since the epoch of a payload's `ts` (milliseconds), or the problem."""
     if raw is None:
-        return now, None
+        return now_us, None
     if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw):
         return None, "rejected_bad_timestamp"
-    try:
-        ts = datetime.fromtimestamp(int(raw) / 1000, tz=UTC)
-    except (OverflowError, OSError, ValueError):
-        return None, "rejected_bad_timestamp"
-    if ts < EARLIEST:
+    ts = int(raw) * 1000
+    if ts < EARLIEST_US:
         return None, "rejected_too_old"
-    if ts > now + FUTURE_TOLERANCE:
+    if ts > now_us + FUTURE_TOLERANCE_US:
         return None, "rejected_future"
     return ts, None
 
@@ -97,7 +97,10 @@ def _number(raw) -> float | None:
     if isinstance(raw, bool):
         return None
     if isinstance(raw, int | float):
-        number = float(raw)
+        try:
+            number = float(raw)
+        except OverflowError:
+            return None
     elif isinstance(raw, str):
         try:
             number = float(raw.strip())
@@ -110,6 +113,33 @@ def _number(raw) -> float | None:
 
 _TRUE = {"true", "on", "1", "yes"}
 _FALSE = {"false", "off", "0", "no"}
+
+
+# Keys seen to be storable, so that each is checked once per process, not once per reading.
+_good_keys: set[str] = set()
+GOOD_KEYS_KEPT = 10_000
+
+
+def _key_check(key: str) -> bool:
+    """A key must be 1-64 characters that PostgreSQL can store in a text column: no NUL,
+    nothing that is not valid UTF-8 (a lone surrogate from a JSON escape)."""
+    if not key or len(key) > MAX_KEY_LENGTH or "\x00" in key or not key.isprintable():
+        return False
+    try:
+        key.encode()
+    except UnicodeEncodeError:
+        return False
+    if len(_good_keys) < GOOD_KEYS_KEPT:
+        _good_keys.add(key)
+    return True
+
+
+def _storable_text(text: str) -> str:
+    """Text as PostgreSQL can store it: no NUL, lone surrogates replaced."""
+    text = text[:4000]
+    if not text.isascii():
+        text = text.encode("utf-8", "replace").decode()
+    return text.replace("\x00", "") if "\x00" in text else text
 
 
 def value_coerce(raw, kind: str | None) -> tuple[float | None, str | None] | None:
@@ -130,38 +160,50 @@ def value_coerce(raw, kind: str | None) -> tuple[float | None, str | None] | Non
         if raw is None:
             return None
         text = raw if isinstance(raw, str) else json.dumps(raw, ensure_ascii=False)
-        return None, text[:4000]
+        return None, _storable_text(text)
     # A key the type does not declare is kept as it comes, as ThingsBoard does.
     if isinstance(raw, bool):
         return (1.0 if raw else 0.0), None
     if isinstance(raw, int | float):
-        return (float(raw), None) if math.isfinite(raw) else None
+        number = _number(raw)
+        return None if number is None else (number, None)
     if isinstance(raw, str):
-        return None, raw[:4000]
+        return None, _storable_text(raw)
     if raw is None:
         return None
-    return None, json.dumps(raw, ensure_ascii=False)[:4000]
+    return None, _storable_text(json.dumps(raw, ensure_ascii=False))
 
 
-def readings_build(
-    *, identity: DeviceIdentity, entries, now: datetime, counts: Counter
-) -> list[Reading]:
-    readings = []
+def rows_build(
+    *, identity: DeviceIdentity, entries, now_us: int, counts: Counter, rows: list
+) -> None:
+    """Append the readings of a parsed payload to `rows` as storage row tuples
+    (device_id, key, ts_us, value, text), counting what does not fit."""
+    device_id, kinds = identity.device_id, identity.keys
     for raw_ts, values in entries:
-        ts, problem = _timestamp(raw_ts, now)
+        ts, problem = _timestamp_us(raw_ts, now_us)
         if problem:
             counts[problem] += max(len(values), 1)
             continue
         for key, raw in values.items():
-            if not key or len(key) > MAX_KEY_LENGTH:
+            if key not in _good_keys and not _key_check(key):
                 counts["rejected_bad_key"] += 1
                 continue
-            coerced = value_coerce(raw, identity.keys.get(key))
+            # The common case, a number for a numeric key, without a call per value.
+            if type(raw) is float or type(raw) is int:
+                kind = kinds.get(key)
+                if kind is None or kind == ValueKind.NUMBER:
+                    number = _number(raw)
+                    if number is None:
+                        counts["rejected_bad_value"] += 1
+                    else:
+                        rows.append((device_id, key, ts, number, None))
+                    continue
+            coerced = value_coerce(raw, kinds.get(key))
             if coerced is None:
                 counts["rejected_bad_value"] += 1
                 continue
-            readings.append(Reading(identity.device_id, key, ts, coerced[0], coerced[1]))
-    return readings
+            rows.append((device_id, key, ts, coerced[0], coerced[1]))
 
 
 def _now() -> datetime:
@@ -174,40 +216,33 @@ def telemetry_ingest(
 ) -> IngestResult:
     """Ingest a batch of payloads from known devices, in one transaction."""
     now = now or _now()
+    now_us = storage.ts_us(now)
     result = IngestResult()
-    readings: list[Reading] = []
+    counts = result.counts
+    rows: list[tuple] = []
     identities: dict[UUID, DeviceIdentity] = {}
     for identity, body in items:
         identities[identity.device_id] = identity
         try:
             entries = payload_parse(body)
         except PayloadRejected as rejected:
-            result.counts[rejected.reason] += 1
+            counts[rejected.reason] += 1
             continue
-        readings.extend(
-            readings_build(identity=identity, entries=entries, now=now, counts=result.counts)
-        )
-    result.counts["messages"] += len(items)
+        rows_build(identity=identity, entries=entries, now_us=now_us, counts=counts, rows=rows)
+    counts["messages"] += len(items)
     with transaction.atomic():
-        if readings:
-            watched = _watched(identities)
-            new = storage.telemetry_write(readings, need_new=lambda r: r.device_id in watched)
-            result.stored = new.inserted
-            result.duplicates = len(readings) - new.inserted
-            previous = storage.latest_values_get(
-                {(r.device_id, r.key) for r in new.rows} if new.rows else set()
-            )
-            storage.latest_values_upsert(readings)
-            if new.rows:
-                _rules_evaluate(new.rows, previous, identities)
+        if rows:
+            written = storage.telemetry_rows_store(rows, watched=_watched(identities))
+            result.stored = written.inserted
+            result.duplicates = len(rows) - written.inserted
+            if written.rows:
+                _rules_evaluate(written.rows, written.previous, identities)
         storage.devices_seen(list(identities), now)
-        result.counts["accepted"] += result.stored
-        result.counts["duplicate"] += result.duplicates
-        storage.ingest_counts_add(
-            channel=channel, day=timezone.localdate(now), counts=result.counts
-        )
-    if readings:
-        _publish_latest(readings, identities)
+        counts["accepted"] += result.stored
+        counts["duplicate"] += result.duplicates
+        storage.ingest_counts_add(channel=channel, day=timezone.localdate(now), counts=counts)
+    if rows:
+        _publish_latest(rows, identities)
     return result
 
 
@@ -264,21 +299,23 @@ def _rules_evaluate(rows: list[Reading], previous: dict, identities) -> None:
 LIVE_DEVICES_PER_BATCH = 300
 
 
-def _publish_latest(readings: list[Reading], identities: dict[UUID, DeviceIdentity]) -> None:
+def _publish_latest(rows: list[tuple], identities: dict[UUID, DeviceIdentity]) -> None:
     from parkos.iot.live import live_publish
 
-    latest: dict[UUID, dict[str, list]] = defaultdict(dict)
-    for reading in readings:
-        if reading.value is None:
+    latest: dict[UUID, dict[str, list]] = {}
+    for device_id, key, ts, value, _text in rows:
+        if value is None:
             continue
-        current = latest[reading.device_id].get(reading.key)
-        if current is None or current[0] < reading.ts.timestamp() * 1000:
-            latest[reading.device_id][reading.key] = [
-                int(reading.ts.timestamp() * 1000),
-                reading.value,
-            ]
+        values = latest.get(device_id)
+        if values is None:
+            if len(latest) >= LIVE_DEVICES_PER_BATCH:
+                continue
+            values = latest[device_id] = {}
+        current = values.get(key)
+        if current is None or current[0] < ts // 1000:
+            values[key] = [ts // 1000, value]
     by_park: dict[str, list] = defaultdict(list)
-    for device_id, values in list(latest.items())[:LIVE_DEVICES_PER_BATCH]:
+    for device_id, values in latest.items():
         park_id = str(identities[device_id].park_id)
         by_park[park_id].append({"device": str(device_id), "values": values})
     for park_id, devices in by_park.items():

@@ -83,9 +83,13 @@ def telemetry_range(*, device, key: str, start: datetime, end: datetime, limit: 
 
 def _bucket_sql(bucket: int, offset: int) -> str:
     if connection.vendor == "postgresql":
-        epoch = "extract(epoch from ts)"
-    else:
-        epoch = "CAST(strftime('%%s', ts) AS INTEGER)"
+        # date_bin works on the timestamp itself; extract(epoch) yields a numeric, whose
+        # arithmetic was half of the cost of downsampling a day of 1 Hz readings.
+        return (
+            f"date_bin(interval '{int(bucket)} seconds', ts, "
+            f"timestamptz 'epoch' - interval '{int(offset)} seconds')"
+        )
+    epoch = "CAST(strftime('%%s', ts) AS INTEGER)"
     return f"(CAST(floor(({epoch} + {offset}) / {bucket}) AS BIGINT) * {bucket} - {offset})"
 
 
@@ -146,11 +150,14 @@ def telemetry_series(*, device_ids, key: str, start: datetime, end: datetime, bu
     by_hex = {device_id.hex: device_id for device_id in device_ids}
     with connection.cursor() as cursor:
         cursor.execute(sql, [*ids, key, *bounds])
-        for device_id, epoch, avg, low, high, last, count in cursor.fetchall():
+        zone = timezone.get_current_timezone()
+        for device_id, bucket_start, avg, low, high, last, count in cursor.fetchall():
             device_id = device_id if postgres else by_hex[device_id]
             series[device_id].append(
                 {
-                    "ts": datetime.fromtimestamp(int(epoch), tz=timezone.get_current_timezone()),
+                    "ts": bucket_start.astimezone(zone)
+                    if postgres
+                    else datetime.fromtimestamp(int(bucket_start), tz=zone),
                     "avg": avg,
                     "min": low,
                     "max": high,

@@ -12,7 +12,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--name", default="1", help="Worker name; keep it across restarts.")
         parser.add_argument("--processes", type=int, default=1, help="Start this many workers.")
-        parser.add_argument("--batch", type=int, default=2000)
+        parser.add_argument("--batch", type=int, default=5000)
 
     def handle(self, *args, name, processes, batch, **options):
         from django.conf import settings
