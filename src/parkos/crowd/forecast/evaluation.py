@@ -1,9 +1,16 @@
 """Day-ahead evaluation: every day after the cutoff, forecasts issued at 00:00 for the
 next `horizon_hours`, each from a forecaster fitted only on counts before its origin.
 
-The forecaster is refitted every `refit_every_days` (its features always read the latest
-counts before each origin); each refit's model choice is backtested on the previous
-period with the previous period's model, so one LightGBM fit is made per period.
+The forecaster is refitted every `refit_every_days`: the model choice per sensor and the
+warning rule are redone on a backtest of the previous period (its features always read the
+latest counts before each origin). The global LightGBM model is retrained less often,
+when it is `retrain_every_days` old: the first is trained on the counts before the first
+backtest window and serves that backtest and the first periods, and each later one is
+trained on everything before its period. A model serves only origins after the counts it
+was trained on, and scores only backtests after them. On Auckland's validation year,
+retraining every quarter instead of every half year changed the accuracy by less than
+0.0001 for 1.8 times the CPU, and monthly refits of the earlier, smaller model gained at
+most 0.0006 over one model trained before the cutoff.
 
 Figures, over all sensors and hours where the actual count and last week's count exist
 (so the model and the baseline are scored on the same hours):
@@ -32,7 +39,13 @@ import numpy as np
 import pandas as pd
 from django.utils.translation import gettext as _
 
-from .engine import EngineSettings, FittedForecaster, calendar_for, fit_forecaster
+from .engine import (
+    EngineSettings,
+    FittedForecaster,
+    calendar_for,
+    fit_forecaster,
+    train_booster,
+)
 from .errors import EvaluationWindowError
 from .features import FeatureBuilder
 from .matrix import HOURS_PER_DAY, HOURS_PER_WEEK, CountsMatrix
@@ -55,6 +68,7 @@ def evaluate_day_ahead(
     region: str,
     horizon_hours: int = 24,
     refit_every_days: int = 28,
+    retrain_every_days: int = 182,
     settings: EngineSettings | None = None,
 ) -> EvaluationResult:
     started = time.perf_counter()
@@ -71,15 +85,32 @@ def evaluate_day_ahead(
     last_origin = matrix.hours - HOURS_PER_DAY
     origins = np.arange(cutoff_column, last_origin + 1, HOURS_PER_DAY)
     frames, backtests, rules = [], [], []
-    previous: FittedForecaster | None = None
+    booster = train_booster(
+        builder, cutoff_column - settings.backtest_days * HOURS_PER_DAY, settings
+    )
+    fitted: FittedForecaster | None = None
+    retrained_at = []
     for period_start in range(0, len(origins), refit_every_days):
         period_origins = origins[period_start : period_start + refit_every_days]
+        until_column = int(period_origins[0])
+        backtest_start = until_column - settings.backtest_days * HOURS_PER_DAY
+        backtest_booster = (
+            booster if booster is not None and booster.trained_until <= backtest_start else None
+        )
+        # A retrain that would serve only a short last period is not worth its CPU.
+        if booster is None or (
+            until_column - booster.trained_until >= retrain_every_days * HOURS_PER_DAY
+            and len(period_origins) == refit_every_days
+        ):
+            booster = train_booster(builder, until_column, settings)
+            retrained_at.append(matrix.timestamps_of([until_column])[0].date().isoformat())
         fitted = fit_forecaster(
             matrix,
             calendar=calendar,
             until=matrix.timestamps_of([period_origins[0]])[0],
             settings=settings,
-            backtest_booster=previous.booster if previous else None,
+            backtest_booster=backtest_booster,
+            booster=booster,
             builder=builder,
         )
         # The rule is calibrated on every backtest so far: all of it precedes the origins.
@@ -96,7 +127,6 @@ def evaluate_day_ahead(
         )
         frames.append(frame)
         rules.append(rule)
-        previous = fitted
 
     forecasts = pd.concat(frames, ignore_index=True)
     forecasts["actual"] = builder.actuals(
@@ -118,9 +148,10 @@ def evaluate_day_ahead(
             "horizon_hours": horizon_hours,
             "forecast_origins": len(origins),
             "refits": len(frames),
+            "retrained_at": retrained_at,
             "warning_ratios": [rule.ratio for rule in rules],
             "models": dict(
-                zip(matrix.sensors, [choice.model for choice in previous.choices], strict=True)
+                zip(matrix.sensors, [choice.model for choice in fitted.choices], strict=True)
             ),
             "seconds": round(time.perf_counter() - started, 1),
         }
