@@ -115,7 +115,7 @@ MQTT_URL = env.str("MQTT_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "parkos.core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"pool_class": "parkos.core.cache.SharedConnectionPool"},
         }

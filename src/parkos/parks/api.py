@@ -158,13 +158,14 @@ ENTERPRISE_COLUMNS = [name if name != "park" else "park_id" for name in Enterpri
 def enterprise_list(request, filters: Query[EnterpriseFilters]):
     if filters.industry and filters.industry not in Industry.values:
         raise ValidationFailed.for_field("industry", _("Unknown industry."))
-    # Only the columns the schema shows: timestamps are the costliest to decode.
+    # Rows of only the columns the schema shows, not model instances: building fifty models
+    # (and decoding their timestamps) was the costliest part of the page.
     return selectors.enterprise_list(
         actor=request.user,
         q=filters.q,
         industry=filters.industry,
         park_id=_filter_park(request, filters.park),
-    ).only(*ENTERPRISE_COLUMNS)
+    ).values(*ENTERPRISE_COLUMNS)
 
 
 @router.post("/enterprises/import", response={202: ImportOut})
