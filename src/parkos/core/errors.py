@@ -52,3 +52,22 @@ class NotFound(ServiceError):
 class Forbidden(ServiceError):
     status = 403
     default_code = "forbidden"
+
+
+class FieldErrors:
+    """Collects every problem of one input, so the form shows them all at once, then raises
+    them together as one `ValidationFailed`."""
+
+    def __init__(self):
+        self.fields: dict[str, list[str]] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self.fields.setdefault(field, []).append(message)
+
+    def has(self, field: str) -> bool:
+        return field in self.fields
+
+    def raise_if_any(self) -> None:
+        if self.fields:
+            first = next(iter(self.fields.values()))[0]
+            raise ValidationFailed(first, fields=self.fields)

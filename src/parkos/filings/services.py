@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from parkos.core.audit import audit_record, snapshot
-from parkos.core.errors import Conflict, ValidationFailed
+from parkos.core.errors import Conflict, FieldErrors, ValidationFailed
 from parkos.filings import flags, permissions, selectors
 from parkos.filings.models import (
     COUNT_FIELDS,
@@ -33,24 +33,6 @@ ROUND_ACTIONS = {"close": gettext_lazy("closed")}
 ROUND_TRANSITIONS = {
     (RoundStatus.OPEN, "close"): RoundStatus.CLOSED,
 }
-
-
-class FieldErrors:
-    """Collects every problem of one input so the user sees them all at once."""
-
-    def __init__(self):
-        self.fields: dict[str, list[str]] = {}
-
-    def add(self, field: str, message: str) -> None:
-        self.fields.setdefault(field, []).append(message)
-
-    def has(self, field: str) -> bool:
-        return field in self.fields
-
-    def raise_if_any(self) -> None:
-        if self.fields:
-            first = next(iter(self.fields.values()))[0]
-            raise ValidationFailed(first, fields=self.fields)
 
 
 def _whole_number(errors: FieldErrors, field: str, value: Any, maximum: int) -> int | None:

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from parkos.core.audit import audit_record, diff, snapshot
-from parkos.core.errors import Conflict, ValidationFailed
+from parkos.core.errors import Conflict, FieldErrors, ValidationFailed
 from parkos.core.money import to_cny
 from parkos.parks import permissions
 from parkos.parks.credit_code import credit_code_problem, normalize_credit_code
@@ -37,21 +37,6 @@ ENTERPRISE_FIELDS = [
     "description",
 ]
 LEASE_FIELDS = ["unit", "enterprise", "start", "end", "monthly_rent"]
-
-
-class FieldErrors:
-    """Collects every problem of one input so the user sees them all at once."""
-
-    def __init__(self):
-        self.fields: dict[str, list[str]] = {}
-
-    def add(self, field: str, message: str) -> None:
-        self.fields.setdefault(field, []).append(message)
-
-    def raise_if_any(self) -> None:
-        if self.fields:
-            first = next(iter(self.fields.values()))[0]
-            raise ValidationFailed(first, fields=self.fields)
 
 
 def credit_code_error(code: str) -> str | None:

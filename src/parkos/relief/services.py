@@ -12,7 +12,7 @@ from parkos.accounts.models import Role
 from parkos.approvals.selectors import process_list
 from parkos.approvals.services import attachment_check, case_comment, case_open, process_ensure
 from parkos.core.audit import audit_record, snapshot
-from parkos.core.errors import Conflict, Forbidden, ValidationFailed
+from parkos.core.errors import Conflict, FieldErrors, Forbidden, ValidationFailed
 from parkos.core.money import to_cny
 from parkos.relief import permissions, rules, selectors
 from parkos.relief.models import (
@@ -48,19 +48,7 @@ PROGRAMME_FIELDS = [
 ]
 
 
-class _Errors:
-    def __init__(self):
-        self.fields: dict[str, list[str]] = {}
-
-    def add(self, field: str, message: str) -> None:
-        self.fields.setdefault(field, []).append(message)
-
-    def raise_if_any(self) -> None:
-        if self.fields:
-            raise ValidationFailed(next(iter(self.fields.values()))[0], fields=self.fields)
-
-
-def _amount(errors: _Errors, field: str, value, *, positive: bool = False) -> Decimal | None:
+def _amount(errors: FieldErrors, field: str, value, *, positive: bool = False) -> Decimal | None:
     if value in (None, ""):
         return None
     if isinstance(value, float):
@@ -110,7 +98,7 @@ def programme_create(
 ) -> ReliefProgramme:
     if not permissions.can_manage_park(actor, park.id if park else None):
         raise Forbidden(_("Only the park's operators publish relief programmes."))
-    errors = _Errors()
+    errors = FieldErrors()
     if not (name or "").strip():
         errors.add("name", _("This field is required."))
     if period_start and period_end and period_end < period_start:
@@ -306,7 +294,7 @@ def application_check(*, actor, programme, lease, declared_revenue=None):
     _programme_open(programme, timezone.localdate())
     if not permissions.programme_covers(programme, lease.enterprise.park):
         raise ValidationFailed.for_field("programme", _("This programme does not cover your park."))
-    errors = _Errors()
+    errors = FieldErrors()
     revenue = _amount(errors, "declared_revenue", declared_revenue)
     errors.raise_if_any()
     revenue = to_cny(revenue) if revenue is not None else None

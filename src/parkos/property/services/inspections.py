@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parkos.core.audit import audit_record, diff
-from parkos.core.errors import Conflict, Forbidden, ValidationFailed
+from parkos.core.errors import Conflict, FieldErrors, Forbidden, ValidationFailed
 from parkos.property import permissions
 from parkos.property.models import (
     Category,
@@ -45,25 +45,10 @@ KEY = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 SCHEDULE_FIELDS = ("template", "frequency", "technicians", "building", "zone", "active")
 
 
-class _Errors:
-    """Every problem of one input, so the form shows them all at once."""
-
-    def __init__(self):
-        self.fields: dict[str, list[str]] = {}
-
-    def add(self, field: str, message: str) -> None:
-        self.fields.setdefault(field, []).append(message)
-
-    def raise_if_any(self) -> None:
-        if self.fields:
-            first = next(iter(self.fields.values()))[0]
-            raise ValidationFailed(first, fields=self.fields)
-
-
 # Templates
 
 
-def _reading_bound(errors: _Errors, field: str, raw) -> int | float | None:
+def _reading_bound(errors: FieldErrors, field: str, raw) -> int | float | None:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if isinstance(raw, bool):
@@ -80,7 +65,7 @@ def _reading_bound(errors: _Errors, field: str, raw) -> int | float | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _clean_items(errors: _Errors, items) -> list[dict]:
+def _clean_items(errors: FieldErrors, items) -> list[dict]:
     if not isinstance(items, list | tuple) or not items:
         errors.add("items", _("A checklist needs at least one item."))
         return []
@@ -141,7 +126,7 @@ def _clean_items(errors: _Errors, items) -> list[dict]:
     return cleaned
 
 
-def _clean_name(errors: _Errors, company: PropertyCompany, name, *, exclude=None) -> str:
+def _clean_name(errors: FieldErrors, company: PropertyCompany, name, *, exclude=None) -> str:
     name = str(name or "").strip()
     if not name:
         errors.add("name", _("This field is required."))
@@ -163,7 +148,7 @@ def inspection_template_create(
     *, actor, company: PropertyCompany, name: str, items: list[dict]
 ) -> InspectionTemplate:
     permissions.require_inspection_planner(actor, company)
-    errors = _Errors()
+    errors = FieldErrors()
     name = _clean_name(errors, company, name)
     cleaned = _clean_items(errors, items)
     errors.raise_if_any()
@@ -192,7 +177,7 @@ def inspection_template_update(
     company = template.company
     permissions.require_inspection_planner(actor, company)
     before = {"name": template.name, "items": template.items}
-    errors = _Errors()
+    errors = FieldErrors()
     if name is not None:
         template.name = _clean_name(errors, company, name, exclude=template)
     if items is not None:
@@ -219,7 +204,7 @@ def inspection_template_update(
 
 
 def _check_schedule(
-    errors: _Errors,
+    errors: FieldErrors,
     company: PropertyCompany,
     *,
     frequency,
@@ -285,7 +270,7 @@ def inspection_schedule_create(
     company = template.company
     permissions.require_inspection_planner(actor, company)
     technicians = list(technicians or [])
-    errors = _Errors()
+    errors = FieldErrors()
     _check_schedule(
         errors,
         company,
@@ -325,7 +310,7 @@ def inspection_schedule_update(*, actor, schedule: InspectionSchedule, **changes
     permissions.require_inspection_planner(actor, company)
     current = list(schedule.technicians.select_related("user"))
     before = _schedule_state(schedule, current)
-    errors = _Errors()
+    errors = FieldErrors()
     template = changes.get("template", schedule.template)
     if template.company_id != company.id:
         errors.add("template", _("Choose a checklist of %(company)s.") % {"company": company})
