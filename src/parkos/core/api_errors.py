@@ -7,7 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from parkos.core.errors import ServiceError
+from parkos.core.errors import ServiceError, ValidationFailed
 
 
 def _field_name(loc: list) -> str:
@@ -68,3 +68,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
             429: "rate_limited",
         }
         return respond(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
+
+
+def existing(getter, field: str, **lookup):
+    """Resolve an id referenced in a request body; an unknown one is a field error, not a 404."""
+    try:
+        return getter(**lookup)
+    except Http404 as missing:
+        raise ValidationFailed.for_field(
+            field, _("Unknown %(field)s.") % {"field": field}
+        ) from missing

@@ -2,11 +2,11 @@
 
 from uuid import UUID
 
-from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
+from parkos.core.api_errors import existing
 from parkos.core.errors import ValidationFailed
 from parkos.core.pagination import Paging
 from parkos.parks import imports, selectors, services
@@ -33,16 +33,6 @@ from parkos.parks.schemas import (
 router = Router(tags=["park network"])
 
 
-def _existing(getter, field: str, **lookup):
-    """Resolve a referenced id in a request body; an unknown one is a field error, not a 404."""
-    try:
-        return getter(**lookup)
-    except Http404 as missing:
-        raise ValidationFailed.for_field(
-            field, _("Unknown %(field)s.") % {"field": field}
-        ) from missing
-
-
 def _filter_park(request, park: UUID | None) -> UUID | None:
     if park is not None and not Park.objects.filter(pk=park).exists():
         raise ValidationFailed.for_field("park", _("Unknown park."))
@@ -65,7 +55,7 @@ def park_create(request, payload: ParkIn):
     data = payload.dict()
     parent_id = data.pop("parent")
     parent = (
-        _existing(selectors.park_get, "parent", actor=request.user, park_id=parent_id)
+        existing(selectors.park_get, "parent", actor=request.user, park_id=parent_id)
         if parent_id
         else None
     )
@@ -92,7 +82,7 @@ def building_detail(request, building_id: UUID):
 @router.post("/buildings", response={201: BuildingOut})
 def building_create(request, payload: BuildingIn):
     data = payload.dict()
-    park = _existing(selectors.park_get, "park", actor=request.user, park_id=data.pop("park"))
+    park = existing(selectors.park_get, "park", actor=request.user, park_id=data.pop("park"))
     zone_id = data.pop("zone")
     zone = None
     if zone_id:
@@ -125,7 +115,7 @@ def unit_detail(request, unit_id: UUID):
 
 @router.post("/units", response={201: UnitOut})
 def unit_create(request, payload: UnitIn):
-    building = _existing(
+    building = existing(
         selectors.building_get, "building", actor=request.user, building_id=payload.building
     )
     unit = services.unit_create(
@@ -170,7 +160,7 @@ def enterprise_list(request, filters: Query[EnterpriseFilters]):
 
 @router.post("/enterprises/import", response={202: ImportOut})
 def enterprise_import(request, park: Form[UUID], file: File[UploadedFile]):
-    target = _existing(selectors.park_get, "park", actor=request.user, park_id=park)
+    target = existing(selectors.park_get, "park", actor=request.user, park_id=park)
     content = file.read()
     job = imports.import_start(
         actor=request.user, park=target, file_name=file.name or "upload", content=content
@@ -191,7 +181,7 @@ def enterprise_detail(request, enterprise_id: UUID):
 @router.post("/enterprises", response={201: EnterpriseOut})
 def enterprise_create(request, payload: EnterpriseIn):
     data = payload.dict()
-    data["park"] = _existing(selectors.park_get, "park", actor=request.user, park_id=data["park"])
+    data["park"] = existing(selectors.park_get, "park", actor=request.user, park_id=data["park"])
     return Status(201, services.enterprise_create(actor=request.user, **data))
 
 
@@ -200,7 +190,7 @@ def enterprise_update(request, enterprise_id: UUID, payload: EnterprisePatch):
     enterprise = selectors.enterprise_get(actor=request.user, enterprise_id=enterprise_id)
     changes = payload.dict(exclude_unset=True)
     if changes.get("park"):
-        changes["park"] = _existing(
+        changes["park"] = existing(
             selectors.park_get, "park", actor=request.user, park_id=changes["park"]
         )
     return services.enterprise_update(actor=request.user, enterprise=enterprise, **changes)
@@ -223,8 +213,8 @@ def lease_detail(request, lease_id: UUID):
 
 @router.post("/leases", response={201: LeaseOut})
 def lease_create(request, payload: LeaseIn):
-    unit = _existing(selectors.unit_get, "unit", actor=request.user, unit_id=payload.unit)
-    enterprise = _existing(
+    unit = existing(selectors.unit_get, "unit", actor=request.user, unit_id=payload.unit)
+    enterprise = existing(
         selectors.enterprise_get, "enterprise", actor=request.user, enterprise_id=payload.enterprise
     )
     lease = services.lease_create(

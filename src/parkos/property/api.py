@@ -3,11 +3,11 @@ selectors, HTTP out."""
 
 from uuid import UUID
 
-from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
+from parkos.core.api_errors import existing
 from parkos.core.errors import Forbidden, ValidationFailed
 from parkos.core.pagination import Paging
 from parkos.property import permissions, selectors, services
@@ -41,19 +41,10 @@ from parkos.property.schemas import (
 router = Router(tags=["property"])
 
 
-def _existing(getter, field: str, **lookup):
-    try:
-        return getter(**lookup)
-    except Http404 as missing:
-        raise ValidationFailed.for_field(
-            field, _("Unknown %(field)s.") % {"field": field}
-        ) from missing
-
-
 def _park(request, park_id):
     from parkos.parks.selectors import park_get
 
-    return _existing(park_get, "park", actor=request.user, park_id=park_id)
+    return existing(park_get, "park", actor=request.user, park_id=park_id)
 
 
 class TicketFilters(Schema):
@@ -84,14 +75,14 @@ def ticket_create(request, payload: TicketIn):
         data.pop("enterprise"),
     )
     user = request.user
-    unit = _existing(parks.unit_get, "unit", actor=user, unit_id=unit_id) if unit_id else None
+    unit = existing(parks.unit_get, "unit", actor=user, unit_id=unit_id) if unit_id else None
     building = (
-        _existing(parks.building_get, "building", actor=user, building_id=building_id)
+        existing(parks.building_get, "building", actor=user, building_id=building_id)
         if building_id
         else None
     )
     enterprise = (
-        _existing(parks.enterprise_get, "enterprise", actor=user, enterprise_id=enterprise_id)
+        existing(parks.enterprise_get, "enterprise", actor=user, enterprise_id=enterprise_id)
         if enterprise_id
         else None
     )
@@ -218,7 +209,7 @@ def inspection_template_list(request, filters: Query[PlanFilters]):
 @router.post("/inspections/templates", response={201: InspectionTemplateOut})
 def inspection_template_create(request, payload: InspectionTemplateIn):
     _require_planner(request)
-    company = _existing(
+    company = existing(
         selectors.company_get, "company", actor=request.user, company_id=payload.company
     )
     template = services.inspection_template_create(
@@ -250,7 +241,7 @@ def _schedule_references(request, data: dict) -> dict:
 
     user = request.user
     if data.get("template") is not None:
-        data["template"] = _existing(
+        data["template"] = existing(
             selectors.inspection_template_get, "template", actor=user, template_id=data["template"]
         )
     if "technicians" in data:
@@ -262,7 +253,7 @@ def _schedule_references(request, data: dict) -> dict:
             raise ValidationFailed.for_field("technicians", _("Unknown technician."))
         data["technicians"] = found
     if data.get("building") is not None:
-        data["building"] = _existing(
+        data["building"] = existing(
             parks.building_get, "building", actor=user, building_id=data["building"]
         )
     if data.get("zone") is not None:
@@ -309,7 +300,7 @@ def inspection_schedule_update(request, schedule_id: int, payload: InspectionSch
 
 @router.post("/inspections/spot-checks", response={201: SpotCheckOut})
 def spot_check_create(request, payload: SpotCheckIn):
-    company = _existing(
+    company = existing(
         selectors.company_get, "company", actor=request.user, company_id=payload.company
     )
     check = services.spot_check_record(
@@ -354,7 +345,7 @@ def survey_answer(request, survey_id: UUID, payload: AnswerIn):
     from parkos.parks.selectors import enterprise_get
 
     survey = selectors.survey_get(actor=request.user, survey_id=survey_id)
-    enterprise = _existing(
+    enterprise = existing(
         enterprise_get, "enterprise", actor=request.user, enterprise_id=payload.enterprise
     )
     response = services.survey_answer(
