@@ -89,7 +89,7 @@ def ticket_create(request, payload: TicketIn):
     ticket = services.ticket_create(
         actor=request.user, unit=unit, building=building, enterprise=enterprise, **data
     )
-    return 201, ticket
+    return Status(201, ticket)
 
 
 @router.get("/tickets/{ticket_id}", response=TicketOut)
@@ -106,7 +106,7 @@ def ticket_events(request, ticket_id: UUID):
 @router.post("/tickets/{ticket_id}/photos", response={201: list[PhotoOut]})
 def ticket_photos(request, ticket_id: UUID, photos: File[list[UploadedFile]]):
     ticket = selectors.ticket_get(actor=request.user, ticket_id=ticket_id)
-    return 201, services.ticket_add_photos(actor=request.user, ticket=ticket, photos=photos)
+    return Status(201, services.ticket_add_photos(actor=request.user, ticket=ticket, photos=photos))
 
 
 @router.post("/tickets/{ticket_id}/dispatch", response=TicketOut)
@@ -311,7 +311,7 @@ def spot_check_create(request, payload: SpotCheckIn):
         notes=payload.notes,
         findings=[f.dict() for f in payload.findings],
     )
-    return 201, check
+    return Status(201, check)
 
 
 @router.get("/surveys", response=list[SurveyOut])
@@ -337,7 +337,7 @@ def survey_send(request, payload: SurveyIn):
         closes_on=payload.closes_on,
         zones=zones,
     )
-    return 201, survey
+    return Status(201, survey)
 
 
 @router.post("/surveys/{survey_id}/answers", response={201: dict})
@@ -351,7 +351,7 @@ def survey_answer(request, survey_id: UUID, payload: AnswerIn):
     response = services.survey_answer(
         actor=request.user, survey=survey, enterprise=enterprise, answers=payload.answers
     )
-    return 201, {"average_rating": float(response.average_rating)}
+    return Status(201, {"average_rating": float(response.average_rating)})
 
 
 @router.get("/surveys/{survey_id}/results", response=dict)
@@ -391,7 +391,9 @@ def score_compute(request, payload: MonthIn):
 def score_close(request, payload: MonthIn):
     park = _park(request, payload.park)
     closing = services.month_close(actor=request.user, park=park, month=payload.month)
-    return 201, {"month": closing.month.isoformat(), "closed_at": closing.closed_at.isoformat()}
+    return Status(
+        201, {"month": closing.month.isoformat(), "closed_at": closing.closed_at.isoformat()}
+    )
 
 
 @router.put("/scores/weights", response=dict)
