@@ -344,3 +344,35 @@ def test_a_message_the_database_refuses_does_not_stop_the_worker(
     wait_for(lambda: Telemetry.objects.filter(device_id=device.id).count() == 1, what="reading")
     assert worker._thread.is_alive()
     client.close()
+
+
+def test_the_simulator_publishes_again_what_no_worker_was_subscribed_to_receive(
+    broker, make_device, worker_factory
+):
+    from parkos.iot.simulator import MqttTransport, SimulatedDevice
+
+    device, token = make_device("climate")
+    simulated = SimulatedDevice(
+        id=str(device.id), serial=device.serial, kind="climate", token=token
+    )
+    transport = MqttTransport([simulated], retry_first=0.2, retry_max=1.0)
+    try:
+        client = transport.clients[simulated.id]
+        wait_for(client.is_connected, what="the simulated device connected")
+        # No ingest worker yet: the broker answers "no matching subscribers" and drops it.
+        transport.send(simulated, {"temperature": 21.5, "humidity": 40})
+        wait_for(lambda: transport.counts["retried"] >= 3, what="publishing again")
+        assert not Telemetry.objects.filter(device_id=device.id).exists()
+        worker_factory()
+        wait_for(lambda: transport.counts["delivered"] == 1, what="delivery")
+        wait_for(
+            lambda: Telemetry.objects.filter(device_id=device.id).count() == 2, what="readings"
+        )
+        assert transport.undelivered == 0
+    finally:
+        transport.close()
+    assert transport.counts["refused"] == 0
+    assert sorted(Telemetry.objects.values_list("key", "value")) == [
+        ("humidity", 40.0),
+        ("temperature", 21.5),
+    ]

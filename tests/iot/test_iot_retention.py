@@ -4,8 +4,9 @@ import pytest
 
 from parkos.iot import storage
 from parkos.iot.ingest import Reading
-from parkos.iot.models import Telemetry, TelemetryHourly, TelemetryKey
+from parkos.iot.models import Telemetry, TelemetryHourly, TelemetryKey, TelemetryRollup
 from parkos.iot.retention import telemetry_expire
+from parkos.iot.rollup import rollups_refresh
 
 
 @pytest.mark.django_db
@@ -20,7 +21,11 @@ def test_old_raw_readings_expire_per_key_and_their_hours_are_kept(make_device):
         for m in range(0, 120, 10)
     ]
     storage.telemetry_write(readings)
+    rollups_refresh(now=now)
+    assert TelemetryRollup.objects.filter(key="humidity").count() == 12
     assert telemetry_expire(now=now) == 12
+    # The five-minute roll-ups go with the raw readings they summarise.
+    assert set(TelemetryRollup.objects.values_list("key", flat=True)) == {"temperature"}
     assert set(Telemetry.objects.values_list("key", flat=True)) == {"temperature"}
     hours = TelemetryHourly.objects.filter(key="humidity").order_by("hour")
     assert [(h.min, h.max, h.last, h.count) for h in hours] == [(0, 50, 50, 6), (60, 110, 110, 6)]

@@ -223,6 +223,7 @@ CELERY_BEAT_SCHEDULE = {
     "crowd-rollup": {"task": "crowd.rollup", "schedule": crontab(minute="*/5")},
     "iot-check-silence": {"task": "iot.check_silence", "schedule": crontab(minute="*")},
     "iot-rollup": {"task": "iot.rollup_last_hours", "schedule": crontab(minute=5)},
+    "iot-rollup-five-minutes": {"task": "iot.rollup_five_minutes", "schedule": crontab(minute="*")},
     "iot-expire-raw": {"task": "iot.expire_raw", "schedule": crontab(hour=1, minute=30)},
     "crowd-refresh-forecasts": {"task": "crowd.refresh_forecasts", "schedule": crontab(minute=20)},
 }

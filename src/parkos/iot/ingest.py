@@ -11,6 +11,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from math import isfinite
 from uuid import UUID
 
 from django.db import transaction
@@ -72,7 +73,11 @@ def payload_parse(body: bytes | str) -> list[tuple[object, dict]]:
     for item in items:
         if not isinstance(item, dict):
             raise PayloadRejected("rejected_malformed")
-        if "values" in item and isinstance(item["values"], dict) and set(item) <= {"ts", "values"}:
+        if (
+            "values" in item
+            and isinstance(item["values"], dict)
+            and (len(item) == 1 or (len(item) == 2 and "ts" in item))
+        ):
             entries.append((item.get("ts"), item["values"]))
         else:
             entries.append((None, item))
@@ -111,6 +116,7 @@ def _number(raw) -> float | None:
     return number if math.isfinite(number) else None
 
 
+_NUMBER = str(ValueKind.NUMBER)
 _TRUE = {"true", "on", "1", "yes"}
 _FALSE = {"false", "off", "0", "no"}
 
@@ -190,9 +196,17 @@ def rows_build(
                 counts["rejected_bad_key"] += 1
                 continue
             # The common case, a number for a numeric key, without a call per value.
-            if type(raw) is float or type(raw) is int:
+            if type(raw) is float:
                 kind = kinds.get(key)
-                if kind is None or kind == ValueKind.NUMBER:
+                if kind is None or kind == _NUMBER:
+                    if isfinite(raw):
+                        rows.append((device_id, key, ts, raw, None))
+                    else:
+                        counts["rejected_bad_value"] += 1
+                    continue
+            elif type(raw) is int:
+                kind = kinds.get(key)
+                if kind is None or kind == _NUMBER:
                     number = _number(raw)
                     if number is None:
                         counts["rejected_bad_value"] += 1
@@ -303,14 +317,20 @@ def _publish_latest(rows: list[tuple], identities: dict[UUID, DeviceIdentity]) -
     from parkos.iot.live import live_publish
 
     latest: dict[UUID, dict[str, list]] = {}
+    # Rows of one message follow each other: the device is looked up by identity first,
+    # since hashing a UUID is a Python call.
+    last_device, values = None, None
     for device_id, key, ts, value, _text in rows:
         if value is None:
             continue
-        values = latest.get(device_id)
-        if values is None:
-            if len(latest) >= LIVE_DEVICES_PER_BATCH:
-                continue
-            values = latest[device_id] = {}
+        if device_id is not last_device:
+            last_device = device_id
+            values = latest.get(device_id)
+            if values is None:
+                if len(latest) >= LIVE_DEVICES_PER_BATCH:
+                    last_device = None
+                    continue
+                values = latest[device_id] = {}
         current = values.get(key)
         if current is None or current[0] < ts // 1000:
             values[key] = [ts // 1000, value]

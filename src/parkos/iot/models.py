@@ -199,6 +199,62 @@ class TelemetryHourly(models.Model):
         return f"{self.key}@{self.hour:%Y-%m-%d %H}"
 
 
+class TelemetryRollup(models.Model):
+    """Five-minute roll-up of numeric readings (see rollup.py): what a chart of a day or more
+    reads instead of every reading. `bucket` is the start of the five minutes."""
+
+    pk = models.CompositePrimaryKey("device_id", "key", "bucket")
+    device_id = models.UUIDField()
+    key = models.CharField(max_length=64)
+    bucket = models.DateTimeField()
+    count = models.PositiveIntegerField()
+    sum = models.FloatField()
+    min = models.FloatField()
+    max = models.FloatField()
+    last_ts = models.DateTimeField()
+    last = models.FloatField()
+
+    class Meta:
+        verbose_name = _("five-minute reading")
+        verbose_name_plural = _("five-minute readings")
+
+    def __str__(self) -> str:
+        return f"{self.key}@{self.bucket:%Y-%m-%d %H:%M}"
+
+
+class TelemetryRollupStale(models.Model):
+    """A five-minute roll-up that a reading arriving late has made stale; until it is
+    computed again, readers take that bucket from the raw readings."""
+
+    pk = models.CompositePrimaryKey("device_id", "key", "bucket")
+    device_id = models.UUIDField()
+    key = models.CharField(max_length=64)
+    bucket = models.DateTimeField()
+    marks = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("stale five-minute reading")
+        verbose_name_plural = _("stale five-minute readings")
+
+    def __str__(self) -> str:
+        return f"{self.key}@{self.bucket:%Y-%m-%d %H:%M}"
+
+
+class TelemetryRollupMark(models.Model):
+    """Two marks of the roll-up: "closing", before which a reading stored from now on
+    counts as late, and "rolled", before which every bucket has been rolled up."""
+
+    name = models.CharField(max_length=16, primary_key=True)
+    until = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("roll-up mark")
+        verbose_name_plural = _("roll-up marks")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.until:%Y-%m-%d %H:%M}"
+
+
 class LatestValue(models.Model):
     pk = models.CompositePrimaryKey("device_id", "key")
     device_id = models.UUIDField()

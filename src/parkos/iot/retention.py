@@ -1,13 +1,13 @@
 """Retention per key: numeric readings are rolled up into hourly rows (kept for ever), and raw
-readings older than their key's `raw_retention_days` are deleted. Keys no device type
-declares keep the default of 90 days."""
+readings older than their key's `raw_retention_days` are deleted, with their five-minute
+roll-ups. Keys no device type declares keep the default of 90 days."""
 
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from parkos.iot.models import Device, Telemetry, TelemetryHourly, TelemetryKey
+from parkos.iot.models import Device, Telemetry, TelemetryHourly, TelemetryKey, TelemetryRollup
 
 DEFAULT_RAW_DAYS = 90
 
@@ -68,10 +68,17 @@ def telemetry_expire(*, now: datetime | None = None) -> int:
         if first is None:
             continue
         telemetry_rollup(start=first, end=cutoff.replace(minute=0, second=0, microsecond=0))
+        hour = cutoff.replace(minute=0, second=0, microsecond=0)
         with transaction.atomic():
-            deleted += old.filter(
-                ts__lt=cutoff.replace(minute=0, second=0, microsecond=0)
-            ).delete()[0]
+            deleted += old.filter(ts__lt=hour).delete()[0]
+            # The five-minute roll-ups go with the raw readings; the hourly ones stay.
+            rollups = TelemetryRollup.objects.filter(bucket__lt=hour)
+            rollups = (
+                rollups.filter(key__in=keys)
+                if keys is not None
+                else rollups.exclude(key__in=declared)
+            )
+            rollups.delete()
     if connection.vendor == "postgresql" and deleted:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE iot_telemetry")

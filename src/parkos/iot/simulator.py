@@ -2,8 +2,11 @@
 over MQTT when MQTT_URL is set and over the HTTP device API otherwise, with faults on
 purpose: an over-temperature server room, an energy meter gone silent, a smoke alarm."""
 
+import functools
 import hashlib
+import heapq
 import hmac
+import itertools
 import json
 import logging
 import math
@@ -11,6 +14,7 @@ import random
 import threading
 import time
 import urllib.request
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -117,11 +121,41 @@ class HttpTransport:
         pass
 
 
-class MqttTransport:
-    """One MQTT login per device, as real devices have."""
+# PUBACK reason codes after which the same message is published again: the broker took it
+# but no ingest worker was subscribed to receive it (0x10, "no matching subscribers", as
+# after a broker restart before the workers subscribe again), or it was out of quota or
+# failing. Any other failure (not authorized, bad topic) would come again, and is logged.
+RETRY_REASONS = frozenset({0x10, 0x80, 0x83, 0x97})
+_DELIVERED_BELOW = 0x80
 
-    def __init__(self, devices: list[SimulatedDevice]):
+
+class MqttTransport:
+    """One MQTT login per device, as real devices have. Every reading carries its own
+    timestamp, so that one published again is stored once; one the broker answers with a
+    reason in RETRY_REASONS is published again, after a delay doubling from `retry_first`
+    to `retry_max`, until it is delivered (or the transport closes, which says how many
+    were not)."""
+
+    def __init__(
+        self,
+        devices: list[SimulatedDevice],
+        *,
+        retry_first: float = 0.5,
+        retry_max: float = 30.0,
+        drain_timeout: float = 10.0,
+    ):
         self.address = broker_address()
+        self.retry_first, self.retry_max = retry_first, retry_max
+        self.drain_timeout = drain_timeout
+        self.counts: Counter = Counter()
+        self._lock = threading.Condition()
+        # (device id, mid) -> (body, next delay) of messages awaiting their PUBACK, and
+        # the reason codes of PUBACKs that came before publish() returned their mid.
+        self._pending: dict[tuple[str, int], tuple[bytes, float]] = {}
+        self._early: dict[tuple[str, int], int] = {}
+        self._retries: list[tuple[float, int, str, bytes, float]] = []
+        self._sequence = itertools.count()
+        self._closing = False
         with broker_admin() as admin:
             for device in devices:
                 admin.device_allow(device.id, device.token)
@@ -131,15 +165,82 @@ class MqttTransport:
                 f"mqtt://{device.id}:{device.token}@{self.address.host}:{self.address.port}"
             )
             client = mqtt_client(client_id=f"sim-{device.id}", address=address)
+            client.on_publish = functools.partial(self._on_publish, device.id)
             client.connect_async(address.host, address.port, keepalive=60)
             client.loop_start()
             self.clients[device.id] = client
+        self._retrier = threading.Thread(target=self._retry_loop, name="sim-retry", daemon=True)
+        self._retrier.start()
 
     def send(self, device: SimulatedDevice, payload: dict) -> int:
-        self.clients[device.id].publish(device_topic(device.id), json.dumps(payload), qos=1)
+        body = json.dumps({"ts": int(time.time() * 1000), "values": payload}).encode()
+        self._publish(device.id, body, self.retry_first)
         return 200
 
+    def _publish(self, device_id: str, body: bytes, delay: float) -> None:
+        # Not under self._lock: paho calls on_publish holding its own locks, which
+        # publish() takes too.
+        info = self.clients[device_id].publish(device_topic(device_id), body, qos=1)
+        with self._lock:
+            key = (device_id, info.mid)
+            code = self._early.pop(key, None)
+            if code is None:
+                self._pending[key] = (body, delay)
+                return
+        self._answered(device_id, body, delay, code)
+
+    def _on_publish(self, device_id, client, userdata, mid, reason_code, properties) -> None:
+        code = reason_code.value if reason_code is not None else 0
+        with self._lock:
+            entry = self._pending.pop((device_id, mid), None)
+            if entry is None:
+                self._early[(device_id, mid)] = code
+                return
+        self._answered(device_id, *entry, code)
+
+    def _answered(self, device_id: str, body: bytes, delay: float, code: int) -> None:
+        with self._lock:
+            if code in RETRY_REASONS:
+                self.counts["retried"] += 1
+                due = time.monotonic() + delay * (0.75 + random.random() / 2)
+                entry = (due, next(self._sequence), device_id, body, min(delay * 2, self.retry_max))
+                heapq.heappush(self._retries, entry)
+            elif code < _DELIVERED_BELOW:
+                self.counts["delivered"] += 1
+            else:
+                self.counts["refused"] += 1
+                logger.warning("the broker refused a reading of %s: reason %#x", device_id, code)
+            self._lock.notify_all()
+
+    def _retry_loop(self) -> None:
+        while True:
+            with self._lock:
+                while not self._closing and (
+                    not self._retries or self._retries[0][0] > time.monotonic()
+                ):
+                    wait = self._retries[0][0] - time.monotonic() if self._retries else None
+                    self._lock.wait(wait)
+                if self._closing:
+                    return
+                _due, _n, device_id, body, delay = heapq.heappop(self._retries)
+            self._publish(device_id, body, delay)
+
+    @property
+    def undelivered(self) -> int:
+        with self._lock:
+            return len(self._pending) + len(self._retries)
+
     def close(self) -> None:
+        deadline = time.monotonic() + self.drain_timeout
+        with self._lock:
+            while (self._pending or self._retries) and time.monotonic() < deadline:
+                self._lock.wait(max(deadline - time.monotonic(), 0.01))
+            self._closing = True
+            left = len(self._pending) + len(self._retries)
+            self._lock.notify_all()
+        if left:
+            logger.warning("the simulator stops with %d readings not delivered", left)
+        self._retrier.join(5)
         for client in self.clients.values():
             client.disconnect()
             client.loop_stop()

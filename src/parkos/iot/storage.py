@@ -19,6 +19,8 @@ from uuid import UUID
 
 from django.db import IntegrityError, connection, transaction
 
+from parkos.iot.rollup import stale_mark
+
 STAGE = "iot_telemetry_stage"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
@@ -33,6 +35,8 @@ _PG_EPOCH_US = 946_684_800 * 1_000_000
 _ROW_HEAD = struct.Struct("!hi16si")
 _TS = struct.Struct("!iq")
 _VALUE = struct.Struct("!id")
+# Timestamp, number and a NULL text: the usual row's tail in one pack.
+_TS_VALUE = struct.Struct("!iqidi")
 _NULL = struct.pack("!i", -1)
 _LENGTH = struct.Struct("!i")
 
@@ -87,24 +91,33 @@ def telemetry_write(readings: Iterable) -> WriteResult:
 
 
 def _copy_binary(rows: list[tuple], *, ts_column: bool) -> bytes:
-    """The rows in COPY's binary format; ts as a timestamptz (ts_column) or as ts_us."""
-    ids: dict = {}
-    keys: dict = {}
+    """The rows in COPY's binary format; ts as a timestamptz (ts_column) or as ts_us.
+
+    Per (device, key) the bytes up to the timestamp are built once. Rows of one message
+    follow each other, so the device is looked up by identity first: hashing a UUID is a
+    Python call."""
+    prefixes: dict = {}
     shift = _PG_EPOCH_US if ts_column else 0
     parts = [_COPY_HEADER]
     append = parts.append
-    head, stamp, number, length = _ROW_HEAD.pack, _TS.pack, _VALUE.pack, _LENGTH.pack
+    head, stamp_number, stamp, length = _ROW_HEAD.pack, _TS_VALUE.pack, _TS.pack, _LENGTH.pack
+    last_device, per_key = None, None
     for device_id, key, ts, value, text in rows:
-        raw_id = ids.get(device_id)
-        if raw_id is None:
-            raw_id = ids[device_id] = device_id.bytes
-        raw_key = keys.get(key)
-        if raw_key is None:
-            raw_key = keys[key] = key.encode()
-        append(head(5, 16, raw_id, len(raw_key)))
-        append(raw_key)
+        if device_id is not last_device:
+            last_device = device_id
+            per_key = prefixes.get(device_id)
+            if per_key is None:
+                per_key = prefixes[device_id] = {}
+        prefix = per_key.get(key)
+        if prefix is None:
+            raw_key = key.encode()
+            prefix = per_key[key] = head(5, 16, device_id.bytes, len(raw_key)) + raw_key
+        append(prefix)
+        if text is None and value is not None:
+            append(stamp_number(8, ts - shift, 8, value, -1))
+            continue
         append(stamp(8, ts - shift))
-        append(_NULL if value is None else number(8, value))
+        append(_NULL if value is None else _VALUE.pack(8, value))
         if text is None:
             append(_NULL)
         else:
@@ -116,9 +129,11 @@ def _copy_binary(rows: list[tuple], *, ts_column: bool) -> bytes:
 
 
 def _stage(cursor, rows: list[tuple]) -> None:
+    # Emptied after each use with DELETE and at commit in place: a TRUNCATE per batch gave
+    # the table a new file and rewrote its catalogue row every time.
     cursor.execute(
         f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} (device_id uuid, key varchar(64), "
-        "ts_us bigint, value double precision, text text)"
+        "ts_us bigint, value double precision, text text) ON COMMIT DELETE ROWS"
     )
     with cursor.cursor.copy(
         f"COPY {STAGE} (device_id, key, ts_us, value, text) FROM STDIN (FORMAT binary)"
@@ -167,7 +182,8 @@ def _store_postgres(rows: list[tuple], watched, latest: bool = True) -> WriteRes
             else:
                 cursor.execute(f"{insert} ON CONFLICT DO NOTHING")
             result.inserted += cursor.rowcount
-            cursor.execute(f"TRUNCATE {STAGE}")
+            cursor.execute(f"DELETE FROM {STAGE}")
+        stale_mark(cursor, rows)
         if result.rows:
             result.previous = latest_values_get({(r.device_id, r.key) for r in result.rows})
         if latest:
@@ -181,7 +197,8 @@ def _store_postgres(rows: list[tuple], watched, latest: bool = True) -> WriteRes
                 "value = excluded.value, text = excluded.text "
                 "WHERE excluded.ts >= iot_latestvalue.ts"
             )
-            cursor.execute(f"TRUNCATE {STAGE}")
+            # The transaction may go on (an import, a test) and stage more.
+            cursor.execute(f"DELETE FROM {STAGE}")
     return result
 
 
@@ -195,12 +212,21 @@ def _duplicate(error: Exception) -> bool:
 
 
 def _newest(rows: list[tuple]) -> list[tuple]:
-    newest: dict[tuple, tuple] = {}
+    """The newest row per (device, key). Devices are grouped by identity first, as in
+    _copy_binary."""
+    by_device: dict = {}
+    last_device, per_key = None, None
     for row in rows:
-        current = newest.get((row[0], row[1]))
+        device_id = row[0]
+        if device_id is not last_device:
+            last_device = device_id
+            per_key = by_device.get(device_id)
+            if per_key is None:
+                per_key = by_device[device_id] = {}
+        current = per_key.get(row[1])
         if current is None or current[2] < row[2]:
-            newest[(row[0], row[1])] = row
-    return list(newest.values())
+            per_key[row[1]] = row
+    return [row for per_key in by_device.values() for row in per_key.values()]
 
 
 def _store_sqlite(rows: list[tuple], watched, latest: bool = True) -> WriteResult:
@@ -235,6 +261,7 @@ def _store_sqlite(rows: list[tuple], watched, latest: bool = True) -> WriteResul
             if raw.rowcount == 1:
                 result.inserted += 1
                 result.rows.append(_reading((row[0], row[1], _from_ts_us(row[2]), row[3], row[4])))
+        stale_mark(cursor, rows)
     if result.rows:
         result.previous = latest_values_get({(r.device_id, r.key) for r in result.rows})
     if latest:
@@ -314,6 +341,16 @@ def devices_seen(device_ids: list[UUID], now: datetime) -> None:
 
     from parkos.iot.models import Device
 
+    if connection.vendor == "postgresql":
+        # One array parameter: the ORM's IN list of a batch's devices was built, and its
+        # query text split by psycopg, anew for every batch.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {Device._meta.db_table} SET last_seen_at = %s WHERE id = ANY(%s) "
+                "AND (last_seen_at IS NULL OR last_seen_at < %s)",
+                [now, sorted(device_ids, key=str), now - SEEN_RESOLUTION],
+            )
+        return
     Device.objects.filter(
         Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=now - SEEN_RESOLUTION),
         pk__in=sorted(device_ids, key=str),

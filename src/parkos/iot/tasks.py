@@ -13,6 +13,13 @@ def check_silence() -> int:
     return rules_silence_check()
 
 
+@shared_task(name="iot.rollup_five_minutes")
+def rollup_five_minutes() -> int:
+    from parkos.iot.rollup import rollups_refresh
+
+    return rollups_refresh()
+
+
 @shared_task(name="iot.rollup_last_hours")
 def rollup_last_hours() -> int:
     from parkos.iot.retention import telemetry_rollup
