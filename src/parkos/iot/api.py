@@ -4,13 +4,13 @@ device_views.py): devices, telemetry queries, rules and alarms."""
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, UploadedFile
+from ninja import File, Form, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
 from parkos.accounts.models import User
+from parkos.core.api_errors import existing
 from parkos.core.errors import ValidationFailed
 from parkos.core.pagination import Paging
 from parkos.iot import permissions, selectors, services
@@ -38,17 +38,8 @@ router = Router(tags=["operations center"])
 MAX_RANGE = timedelta(days=400)
 
 
-def _ref(getter, field: str, **lookup):
-    try:
-        return getter(**lookup)
-    except Http404 as missing:
-        raise ValidationFailed.for_field(
-            field, _("Unknown %(field)s.") % {"field": field}
-        ) from missing
-
-
 def _operated_park(request, park_id: UUID):
-    park = _ref(park_selectors.park_get, "park", actor=request.user, park_id=park_id)
+    park = existing(park_selectors.park_get, "park", actor=request.user, park_id=park_id)
     permissions.require_operate(request.user, park.id)
     return park
 
@@ -68,7 +59,9 @@ def devices_import(request, park: Form[UUID], file: File[UploadedFile]):
     park = _operated_park(request, park)
     if file.size > 2 * 1024 * 1024:
         raise ValidationFailed.for_field("file", _("The file is larger than 2 MB."))
-    return 201, services.devices_import_csv(actor=request.user, park=park, content=file.read())
+    return Status(
+        201, services.devices_import_csv(actor=request.user, park=park, content=file.read())
+    )
 
 
 @router.get("/devices/{device_id}", response=DeviceDetailOut)
@@ -87,7 +80,7 @@ def device_create(request, payload: DeviceIn):
         raise ValidationFailed.for_field("type", _("Unknown device type."))
     building = floor = unit = gateway = None
     if payload.building:
-        building = _ref(
+        building = existing(
             park_selectors.building_get,
             "building",
             actor=request.user,
@@ -97,9 +90,9 @@ def device_create(request, payload: DeviceIn):
         if payload.floor and floor is None:
             raise ValidationFailed.for_field("floor", _("The floor is not in this building."))
     if payload.unit:
-        unit = _ref(park_selectors.unit_get, "unit", actor=request.user, unit_id=payload.unit)
+        unit = existing(park_selectors.unit_get, "unit", actor=request.user, unit_id=payload.unit)
     if payload.gateway:
-        gateway = _ref(
+        gateway = existing(
             selectors.device_get, "gateway", actor=request.user, device_id=payload.gateway
         )
     device = services.device_create(
@@ -116,7 +109,7 @@ def device_create(request, payload: DeviceIn):
         map_y=payload.map_y,
         attributes=payload.attributes,
     )
-    return 201, device
+    return Status(201, device)
 
 
 def _credential(device, token: str) -> dict:
@@ -133,14 +126,14 @@ def credential_issue(request, device_id: UUID):
     """Issue a new token (revoking the old one). The token is shown this once."""
     device = selectors.device_get(actor=request.user, device_id=device_id)
     _, token = services.credential_issue(actor=request.user, device=device)
-    return 201, _credential(device, token)
+    return Status(201, _credential(device, token))
 
 
 @router.delete("/devices/{device_id}/credentials", response={204: None})
 def credential_revoke(request, device_id: UUID):
     device = selectors.device_get(actor=request.user, device_id=device_id)
     services.credential_revoke(actor=request.user, device=device)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/devices/{device_id}/telemetry", response=SeriesOut)
@@ -198,14 +191,15 @@ def rule_create(request, payload: RuleIn):
             raise ValidationFailed.for_field("device_type", _("Unknown device type."))
     device_id = data.pop("device")
     device = (
-        _ref(selectors.device_get, "device", actor=request.user, device_id=device_id)
+        existing(selectors.device_get, "device", actor=request.user, device_id=device_id)
         if device_id
         else None
     )
     kind = data.pop("kind")
-    return 201, services.rule_create(
+    rule = services.rule_create(
         actor=request.user, park=park, kind=kind, device_type=device_type, device=device, **data
     )
+    return Status(201, rule)
 
 
 @router.patch("/rules/{rule_id}", response=RuleOut)
@@ -259,7 +253,7 @@ def alarm_clear(request, alarm_id: UUID, payload: NoteIn):
 def alarm_comment(request, alarm_id: UUID, payload: CommentIn):
     alarm = selectors.alarm_get(actor=request.user, alarm_id=alarm_id)
     services.alarm_comment(actor=request.user, alarm=alarm, text=payload.text)
-    return 201, _alarm_detail(request, alarm)
+    return Status(201, _alarm_detail(request, alarm))
 
 
 @router.post("/alarms/{alarm_id}/assign", response=AlarmDetailOut)
