@@ -144,11 +144,9 @@ def populate(products: int, providers: int) -> None:
 
 def one_request(q: str, extra: dict) -> tuple[int, int]:
     filters = selectors.SearchFilters(q=q, **extra)
-    results = selectors.product_search(actor=None, filters=filters)
     # As the catalogue page does: one page of results, the facets (whose total is the count).
-    page = list(results[:20])
-    facets = selectors.search_facets(actor=None, filters=filters)
-    return len(page), facets["total"]
+    found = selectors.search_page(actor=None, filters=filters)
+    return len(found.products), found.total
 
 
 def client(

@@ -196,6 +196,8 @@ def check_books(programme) -> None:
       reserved money what its open orders hold;
     - the programme grants no more than its budget, counts what its grants redeemed, and has
       reimbursed providers no more than that, net of clawbacks;
+    - each claim's clawed-back amount is the sum of its order's refunds' clawbacks, and
+      what the provider has paid back of it no more than that;
     - each order's refunded figures are the sums of its refund records."""
     from decimal import Decimal
 
@@ -250,6 +252,10 @@ def check_books(programme) -> None:
         or zero
     )
     assert programme.reimbursed_total == approved - clawed
+    for claim in VoucherClaim.objects.filter(programme=programme):
+        on_refunds = claim.order.refunds.aggregate(total=Sum("clawback_amount"))["total"]
+        assert claim.clawed_back == (on_refunds or zero), claim
+        assert 0 <= claim.clawback_settled <= claim.clawed_back <= claim.amount, claim
     assert programme.reimbursed_total <= programme.redeemed_total
     for order in Order.objects.filter(voucher_grant__programme=programme):
         sums = order.refunds.aggregate(v=Sum("voucher_amount"), e=Sum("enterprise_amount"))

@@ -423,3 +423,123 @@ def test_the_books_balance_through_a_random_walk_of_orders(market, books):
         books(market.programme)
     states = set(Order.objects.values_list("status", flat=True))
     assert {OrderStatus.ACCEPTED, OrderStatus.ORDERED} <= states
+
+
+def _reimbursed_then_refunded(market, refund_amount=None):
+    order = _accepted(market)
+    claim = vouchers.claim_create(actor=market.provider_staff, order=order)
+    vouchers.claims_decide(actor=market.operator, claim_ids=[claim.id])
+    complaint = complaints.complaint_open(actor=market.tenant, order=order, text="未交付")
+    extra = {} if refund_amount is None else {"refund_amount": refund_amount}
+    complaints.complaint_resolve(
+        actor=market.operator, complaint=complaint, upheld=True, resolution="退款", **extra
+    )
+    claim.refresh_from_db()
+    return order, claim
+
+
+def test_a_clawback_is_owed_on_the_claim_until_the_operator_settles_it(market, books):
+    from parkos.marketplace import selectors
+
+    _order, claim = _reimbursed_then_refunded(market)
+    assert claim.status == ClaimStatus.APPROVED
+    assert claim.clawed_back == Decimal("500.00") and claim.clawback_owed == Decimal("500.00")
+    owed = selectors.CLAWBACK_OWED
+    assert list(selectors.claim_list(actor=market.provider_staff, status=owed)) == [claim]
+    assert list(selectors.claim_list(actor=market.other_staff, status=owed)) == []
+    report = selectors.programme_report(actor=market.operator, programme=market.programme)
+    assert report["clawed_back"] == Decimal("500.00") and report["reimbursed"] == 0
+    assert report["clawback_owed"] == Decimal("500.00") and report["clawback_settled"] == 0
+    books(market.programme)
+
+    with pytest.raises(PermissionDenied):
+        vouchers.clawbacks_settle(actor=market.provider_staff, claim_ids=[claim.id])
+    vouchers.clawbacks_settle(actor=market.operator, claim_ids=[claim.id])
+    claim.refresh_from_db()
+    assert claim.clawback_settled == Decimal("500.00") and claim.clawback_owed == 0
+    assert claim.clawback_settled_at is not None
+    assert AuditEntry.objects.filter(action="voucher_claim.clawback_settle").count() == 1
+    assert list(selectors.claim_list(actor=market.operator, status=owed)) == []
+    report = selectors.programme_report(actor=market.operator, programme=market.programme)
+    assert report["clawback_owed"] == 0 and report["clawback_settled"] == Decimal("500.00")
+    assert report["reimbursed"] == 0
+    with pytest.raises(Conflict) as again:
+        vouchers.clawbacks_settle(actor=market.operator, claim_ids=[claim.id])
+    assert again.value.code == "nothing_to_settle"
+    books(market.programme)
+
+
+def test_partial_refunds_claw_back_in_steps_never_beyond_the_claim(market, books):
+    order, claim = _reimbursed_then_refunded(market, refund_amount="400")
+    assert claim.clawed_back == Decimal("200.00")
+    vouchers.clawbacks_settle(actor=market.operator, claim_ids=[claim.id])
+    order.refresh_from_db()
+    complaint = complaints.complaint_open(actor=market.tenant, order=order, text="仍未交付")
+    complaints.complaint_resolve(
+        actor=market.operator, complaint=complaint, upheld=True, resolution="退余款"
+    )
+    claim.refresh_from_db()
+    # The second refund's voucher part (300) is owed again, the first one's is settled.
+    assert claim.clawed_back == Decimal("500.00") == claim.amount
+    assert claim.clawback_settled == Decimal("200.00") and claim.clawback_owed == Decimal("300.00")
+    assert sum(r.clawback_amount for r in OrderRefund.objects.filter(order=order)) == Decimal(
+        "500.00"
+    )
+    books(market.programme)
+
+
+def test_a_refund_before_the_claim_is_decided_owes_nothing_back(market, books):
+    order = _accepted(market)
+    claim = vouchers.claim_create(actor=market.provider_staff, order=order)
+    complaint = complaints.complaint_open(actor=market.tenant, order=order, text="慢")
+    complaints.complaint_resolve(
+        actor=market.operator,
+        complaint=complaint,
+        upheld=True,
+        resolution="退一半",
+        refund_amount="400",
+    )
+    claim.refresh_from_db()
+    assert claim.amount == Decimal("300.00") and claim.clawed_back == 0
+    with pytest.raises(Conflict):
+        vouchers.clawbacks_settle(actor=market.operator, claim_ids=[claim.id])
+    books(market.programme)
+
+
+def test_clawbacks_over_the_api_and_on_the_vouchers_page(api, client, market, books):
+    from factories import PASSWORD
+
+    _order, claim = _reimbursed_then_refunded(market)
+    listed = (
+        api.login(market.provider_staff)
+        .get("/api/marketplace/claims", status="clawback_owed")
+        .json()
+    )
+    assert [(c["id"], c["clawback_owed"]) for c in listed["items"]] == [(str(claim.id), "500.00")]
+    path = "/api/marketplace/claims/settle-clawbacks"
+    assert api.post(path, {"claims": [str(claim.id)]}).status_code == 403
+    client.login(username=market.provider_staff.username, password=PASSWORD)
+    page = client.get("/marketplace/vouchers/").content.decode()
+    assert 'data-testid="clawbacks"' in page and claim.order.number in page
+    settled = api.login(market.operator).post(path, {"claims": [str(claim.id)]})
+    assert settled.status_code == 200 and settled.json()[0]["clawback_owed"] == "0.00"
+    assert api.post(path, {"claims": [str(claim.id)]}).json()["code"] == "nothing_to_settle"
+    report = api.get(f"/api/marketplace/voucher-programmes/{market.programme.id}/report").json()
+    assert report["clawed_back"] == "500.00" and report["clawback_settled"] == "500.00"
+    assert report["clawback_owed"] == "0.00"
+    books(market.programme)
+
+
+def test_the_operator_settles_clawbacks_on_the_vouchers_page(client, market, books):
+    from factories import PASSWORD
+
+    _order, claim = _reimbursed_then_refunded(market)
+    client.login(username=market.operator.username, password=PASSWORD)
+    page = client.get("/marketplace/vouchers/").content.decode()
+    assert 'data-testid="clawbacks"' in page
+    response = client.post("/marketplace/vouchers/clawbacks/", {"claims": [str(claim.id)]})
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert claim.clawback_owed == 0
+    assert 'data-testid="clawbacks"' not in client.get("/marketplace/vouchers/").content.decode()
+    books(market.programme)

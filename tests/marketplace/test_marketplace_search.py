@@ -268,3 +268,94 @@ def test_the_catalogue_page_has_a_query_budget(client, shelf, django_assert_max_
     html = page.content.decode()
     assert f'href="/marketplace/products/{market.product.id}/"' in html
     assert "云会企业网盘" in html and "数安盾漏洞扫描" in html
+
+
+def _shown(product) -> tuple:
+    values = (
+        product.id,
+        product.name,
+        product.name_en,
+        product.summary,
+        product.status,
+        product.get_delivery_model_display(),
+        product.voucher_eligible,
+        product.min_price,
+        product.rating_avg,
+        product.rating_count,
+        product.order_count,
+        product.provider.id,
+        product.provider.name,
+        product.provider.is_verified,
+        product.category.code,
+        product.category.label,
+    )
+    return values, tuple(type(value) for value in values)
+
+
+@pytest.mark.parametrize("sort", ["relevance", "rating", "price", "-price", "popularity", "newest"])
+def test_the_one_pass_page_is_the_search_page_with_its_facets(
+    shelf, sort, django_assert_max_num_queries
+):
+    """Without cached facets, the page and the facets come from one statement; the page
+    is what product_search ranks, at any offset."""
+    from parkos.marketplace import search
+
+    market, _drive, _scan = shelf
+    provider = str(market.provider.id)
+    cases = [{}, {"q": "云"}, {"voucher": True}, {"category": "saas"}, {"provider": provider}]
+    cases += [{"q": "火星探测"}, {"price_max": Decimal("5000")}]
+    selectors.category_tree()
+    for case in cases:
+        filters = SearchFilters(sort=sort, **case)
+        ranked = list(selectors.product_search(actor=market.tenant, filters=filters))
+        for offset, limit in ((0, 20), (1, 1), (2, 5)):
+            search.catalogue_changed()
+            with django_assert_max_num_queries(1):
+                cold = selectors.search_page(
+                    actor=market.tenant, filters=filters, offset=offset, limit=limit
+                )
+            assert cold.products == ranked[offset : offset + limit], (case, offset)
+            # Read from the same statement, the rows are what the ORM would have read.
+            assert [_shown(p) for p in cold.products] == [
+                _shown(p) for p in ranked[offset : offset + limit]
+            ]
+            assert _counted(cold.facets) == _expected(market.tenant, filters), case
+            with django_assert_max_num_queries(1):
+                warm = selectors.search_page(
+                    actor=market.tenant, filters=filters, offset=offset, limit=limit
+                )
+            assert warm.products == cold.products and warm.total == cold.total
+
+
+def test_the_catalogue_page_pages_through_the_one_pass_results(client, market):
+    from factories import PASSWORD
+    from parkos.marketplace import search
+
+    Product.objects.bulk_create(
+        Product(
+            provider=market.product.provider,
+            category=market.product.category,
+            name=f"云会批量服务{index:02d}",
+            delivery_model="saas",
+            status="live",
+            min_price=Decimal("100"),
+            order_count=100 - index,
+        )
+        for index in range(21)
+    )
+    search.catalogue_changed()
+    client.login(username=market.tenant.username, password=PASSWORD)
+
+    def shown(**params):
+        html = client.get("/marketplace/", params).content.decode()
+        return html.count('data-testid="product-result"'), html
+
+    ranked = list(selectors.product_search(actor=market.tenant, filters=SearchFilters()))
+    assert len(ranked) == 23
+    count, first = shown()
+    assert count == 20 and ranked[0].name in first and ranked[20].name not in first
+    search.catalogue_changed()
+    count, second = shown(page=2)
+    assert count == 3 and all(p.name in second for p in ranked[20:])
+    assert shown(page=9)[0] == 3
+    assert shown(page="x")[0] == 20

@@ -282,3 +282,37 @@ def test_cancel_subscription_on_the_order_page(client, market, books):
     order.refresh_from_db()
     assert order.subscription_cancelled_at is not None
     books(market.programme)
+
+
+def test_renewing_a_lapsed_subscription_starts_the_new_period_today(market):
+    """A period that ended before the renewal is asked for is not back-dated: the days in
+    between were not served, and a period already over would be paid for nothing."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    order = _accepted(market)
+    _started_days_ago(order, days=45, length=30)
+    order.refresh_from_db()
+    assert order.period_end < timezone.localdate()
+    renewal = orders.order_renew(actor=market.tenant, order=order)
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    assert renewal.period_start == today
+    length = (order.period_end - order.period_start).days
+    assert renewal.period_end - renewal.period_start == timedelta(days=length)
+
+
+def test_renewing_a_running_subscription_follows_on_from_its_period(market):
+    order = _accepted(market)
+    _started_days_ago(order, days=10, length=30)
+    order.refresh_from_db()
+    renewal = orders.order_renew(actor=market.tenant, order=order)
+    assert renewal.period_start == order.period_end + timedelta(days=1)
+
+
+def test_renewing_on_the_day_after_the_period_ended_leaves_no_gap(market):
+    order = _accepted(market)
+    _started_days_ago(order, days=30, length=30)
+    order.refresh_from_db()
+    assert order.period_end == timezone.localdate() - timedelta(days=1)
+    renewal = orders.order_renew(actor=market.tenant, order=order)
+    assert renewal.period_start == timezone.localdate()

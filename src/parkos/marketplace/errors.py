@@ -25,3 +25,4 @@ class MarketplaceError(StrEnum):
     PERIOD_ENDED = "period_ended"
     RENEWAL_UNDER_WAY = "renewal_under_way"
     REFUND_TOO_LARGE = "refund_too_large"
+    NOTHING_TO_SETTLE = "nothing_to_settle"

@@ -376,6 +376,10 @@ class ClaimsDecideIn(Schema):
     approved: bool = True
 
 
+class ClawbacksSettleIn(Schema):
+    claims: list[UUID] = Field(..., min_length=1, max_length=500)
+
+
 class ClaimOut(Schema):
     id: UUID
     order: UUID = Field(..., alias="order_id")
@@ -385,3 +389,6 @@ class ClaimOut(Schema):
     status: str
     batch: UUID | None
     created_at: datetime
+    clawed_back: Decimal
+    clawback_settled: Decimal
+    clawback_owed: Decimal

@@ -23,4 +23,5 @@ urlpatterns = [
     path("vouchers/", vouchers.voucher_home, name="vouchers"),
     path("vouchers/apply/", vouchers.voucher_apply, name="voucher_apply"),
     path("vouchers/claims/", vouchers.claims_decide, name="claims_decide"),
+    path("vouchers/clawbacks/", vouchers.clawbacks_settle, name="clawbacks_settle"),
 ]

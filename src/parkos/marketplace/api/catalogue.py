@@ -3,7 +3,7 @@
 from uuid import UUID
 
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from parkos.core.errors import ValidationFailed
@@ -52,7 +52,7 @@ def provider_detail(request, provider_id: UUID):
 
 @router.post("/providers", response={201: ProviderOut})
 def provider_apply(request, payload: ProviderIn):
-    return 201, catalogue.provider_apply(actor=request.user, **payload.dict())
+    return Status(201, catalogue.provider_apply(actor=request.user, **payload.dict()))
 
 
 @router.post("/providers/{provider_id}/verify", response=ProviderOut)
@@ -149,7 +149,7 @@ def product_create(request, payload: ProductIn):
         raise ValidationFailed.for_field("provider", _("Unknown provider.")) from missing
     data["category"] = selectors.category_get(code=data["category"])
     product = catalogue.product_create(actor=request.user, provider=provider, **data)
-    return 201, selectors.product_get(actor=request.user, product_id=product.id)
+    return Status(201, selectors.product_get(actor=request.user, product_id=product.id))
 
 
 @router.patch("/products/{product_id}", response=ProductDetailOut)
@@ -165,7 +165,7 @@ def product_update(request, product_id: UUID, payload: ProductPatch):
 @router.post("/products/{product_id}/plans", response={201: PlanOut})
 def plan_add(request, product_id: UUID, payload: PlanIn):
     product = selectors.product_get(actor=request.user, product_id=product_id)
-    return 201, catalogue.plan_add(actor=request.user, product=product, **payload.dict())
+    return Status(201, catalogue.plan_add(actor=request.user, product=product, **payload.dict()))
 
 
 @router.post("/products/{product_id}/submit", response=ProductOut)

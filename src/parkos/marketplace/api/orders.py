@@ -4,7 +4,7 @@ from uuid import UUID
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import paginate
 
 from parkos.core.errors import ValidationFailed
@@ -68,7 +68,7 @@ def order_detail(request, order_id: UUID):
 @router.post("/enquiries", response={201: OrderOut})
 def enquiry_create(request, payload: EnquiryIn):
     product, plan = _product_and_plan(request, payload.product, payload.plan)
-    return 201, orders.enquiry_create(
+    created = orders.enquiry_create(
         actor=request.user,
         product=product,
         plan=plan,
@@ -76,6 +76,7 @@ def enquiry_create(request, payload: EnquiryIn):
         quantity=payload.quantity,
         enterprise=_enterprise(request, payload.enterprise),
     )
+    return Status(201, created)
 
 
 @router.post("/orders/{order_id}/quote", response=OrderOut)
@@ -128,7 +129,7 @@ def order_place_quoted(request, order_id: UUID, payload: PlaceIn):
 @router.post("/orders", response={201: OrderOut})
 def order_place_direct(request, payload: DirectOrderIn):
     product, plan = _product_and_plan(request, payload.product, payload.plan)
-    return 201, orders.order_place(
+    created = orders.order_place(
         actor=request.user,
         product=product,
         plan=plan,
@@ -138,6 +139,7 @@ def order_place_direct(request, payload: DirectOrderIn):
         voucher_amount=payload.voucher_amount,
         invoice=payload.invoice.dict(),
     )
+    return Status(201, created)
 
 
 @router.post("/orders/{order_id}/deliver", response=OrderOut)
@@ -177,19 +179,21 @@ def order_refunds(request, order_id: UUID):
 @router.post("/orders/{order_id}/renew", response={201: OrderOut})
 def order_renew(request, order_id: UUID, payload: RenewIn):
     order = selectors.order_get(actor=request.user, order_id=order_id)
-    return 201, orders.order_renew(actor=request.user, order=order, **payload.dict())
+    return Status(201, orders.order_renew(actor=request.user, order=order, **payload.dict()))
 
 
 @router.post("/orders/{order_id}/review", response={201: ReviewOut})
 def review_create(request, order_id: UUID, payload: ReviewIn):
     order = selectors.order_get(actor=request.user, order_id=order_id)
-    return 201, complaints.review_create(actor=request.user, order=order, **payload.dict())
+    return Status(201, complaints.review_create(actor=request.user, order=order, **payload.dict()))
 
 
 @router.post("/orders/{order_id}/complaints", response={201: ComplaintOut})
 def complaint_open(request, order_id: UUID, payload: ComplaintIn):
     order = selectors.order_get(actor=request.user, order_id=order_id)
-    return 201, complaints.complaint_open(actor=request.user, order=order, text=payload.text)
+    return Status(
+        201, complaints.complaint_open(actor=request.user, order=order, text=payload.text)
+    )
 
 
 @router.get("/complaints", response=list[ComplaintOut])

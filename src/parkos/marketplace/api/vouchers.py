@@ -4,7 +4,7 @@ from uuid import UUID
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import paginate
 
 from parkos.core.errors import ValidationFailed
@@ -16,6 +16,7 @@ from parkos.marketplace.schemas import (
     ClaimIn,
     ClaimOut,
     ClaimsDecideIn,
+    ClawbacksSettleIn,
     GrantDetailOut,
     GrantOut,
     ProgrammeOut,
@@ -69,13 +70,14 @@ def voucher_apply(request, payload: ApplicationIn):
     from parkos.parks.selectors import enterprise_get
 
     enterprise = enterprise_get(actor=request.user, enterprise_id=payload.enterprise)
-    return 201, vouchers.voucher_apply(
+    created = vouchers.voucher_apply(
         actor=request.user,
         programme=programme,
         enterprise=enterprise,
         amount=payload.amount,
         purpose=payload.purpose,
     )
+    return Status(201, created)
 
 
 @router.get("/voucher-grants", response=list[GrantOut])
@@ -103,7 +105,12 @@ def claim_create(request, payload: ClaimIn):
         order = selectors.order_get(actor=request.user, order_id=payload.order)
     except Http404 as missing:
         raise ValidationFailed.for_field("order", _("Unknown order.")) from missing
-    return 201, vouchers.claim_create(actor=request.user, order=order)
+    return Status(201, vouchers.claim_create(actor=request.user, order=order))
+
+
+@router.post("/claims/settle-clawbacks", response=list[ClaimOut])
+def clawbacks_settle(request, payload: ClawbacksSettleIn):
+    return vouchers.clawbacks_settle(actor=request.user, claim_ids=payload.claims)
 
 
 @router.post("/claims/decide", response=list[ClaimOut])

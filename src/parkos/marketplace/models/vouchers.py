@@ -183,11 +183,30 @@ class VoucherClaim(models.Model):
     )
     created_at = models.DateTimeField(_("claimed at"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # A refund after the claim was paid takes the voucher part back from the provider
+    # (services/refunds.py): what it owes, and what it has paid back, settled by the
+    # operator (services/vouchers.clawbacks_settle).
+    clawed_back = MoneyField(_("clawed back (CNY)"), default=0)
+    clawback_settled = MoneyField(_("clawback paid back (CNY)"), default=0)
+    clawback_settled_at = models.DateTimeField(_("clawback settled at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(clawback_settled__gte=0)
+                & Q(clawback_settled__lte=F("clawed_back"))
+                & Q(clawed_back__lte=F("amount")),
+                name="marketplace_claim_clawback_within_claim",
+            )
+        ]
         verbose_name = _("reimbursement claim")
         verbose_name_plural = _("reimbursement claims")
 
     def __str__(self) -> str:
         return f"{self.order} · {self.amount}"
+
+    @property
+    def clawback_owed(self):
+        """What the provider still has to pay back of the clawed-back reimbursement."""
+        return self.clawed_back - self.clawback_settled

@@ -2,6 +2,7 @@
 
 from parkos.marketplace.selectors.catalogue import (
     SearchFilters,
+    SearchPage,
     category_get,
     category_tree,
     plan_get,
@@ -13,6 +14,7 @@ from parkos.marketplace.selectors.catalogue import (
     provider_list,
     provider_ranking,
     search_facets,
+    search_page,
     search_total,
 )
 from parkos.marketplace.selectors.orders import (
@@ -27,6 +29,7 @@ from parkos.marketplace.selectors.orders import (
     review_list,
 )
 from parkos.marketplace.selectors.vouchers import (
+    CLAWBACK_OWED,
     application_get,
     application_list,
     claim_list,
@@ -40,7 +43,9 @@ from parkos.marketplace.selectors.vouchers import (
 )
 
 __all__ = [
+    "CLAWBACK_OWED",
     "SearchFilters",
+    "SearchPage",
     "application_get",
     "application_list",
     "category_get",
@@ -70,6 +75,7 @@ __all__ = [
     "provider_ranking",
     "review_list",
     "search_facets",
+    "search_page",
     "search_total",
     "voucher_balance",
 ]

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from parkos.core.errors import ValidationFailed
@@ -52,6 +54,7 @@ PRICE_BUCKETS = [
 
 
 CACHE_SECONDS = 300
+TOP_PROVIDERS = 15
 
 
 TREE_TOKEN = "marketplace:category_tree_token"
@@ -206,6 +209,14 @@ def _provider_id(filters: SearchFilters) -> uuid.UUID:
 
 def product_search(*, actor, filters: SearchFilters) -> QuerySet[Product]:
     """Live products matching the text and facets, sorted as asked."""
+    _validate(filters)
+    # A result list shows these columns only (the page, the API's ProductOut); reading no
+    # other saves the transfer of long texts and the decoding of unused dates and ids.
+    products = _filtered(actor, filters).select_related("provider", "category").only(*RESULT_FIELDS)
+    return products.order_by(*_order(filters))
+
+
+def _validate(filters: SearchFilters) -> None:
     if filters.sort not in SORTS:
         raise ValidationFailed.for_field("sort", _("Unknown sort order."))
     if filters.price_min is not None and filters.price_min < 0:
@@ -216,9 +227,9 @@ def product_search(*, actor, filters: SearchFilters) -> QuerySet[Product]:
         and filters.price_max < filters.price_min
     ):
         raise ValidationFailed.for_field("price_max", _("The maximum is below the minimum."))
-    # A result list shows these columns only (the page, the API's ProductOut); reading no
-    # other saves the transfer of long texts and the decoding of unused dates and ids.
-    products = _filtered(actor, filters).select_related("provider", "category").only(*RESULT_FIELDS)
+
+
+def _order(filters: SearchFilters) -> list[str]:
     q = (filters.q or "").strip()
     order = {
         "relevance": ["-relevance", "-rating_avg", "name"] if q else ["-order_count", "name"],
@@ -228,65 +239,202 @@ def product_search(*, actor, filters: SearchFilters) -> QuerySet[Product]:
         "popularity": ["-order_count", "-view_count", "name"],
         "newest": ["-published_at", "name"],
     }[filters.sort]
-    return products.order_by(*order, "id")
+    return [*order, "id"]
 
 
-def _facet_counts(actor, filters: SearchFilters) -> dict:
-    """The facet figures in one query, grouped by (category, provider): each facet counts
-    with the other filters applied and its own left out, so choosing one category still
-    shows how many the others hold. Leaving the category and provider filters out of the
-    query and applying them to the groups gives all three views from one scan of the
-    matches; the groups are at most the providers times their categories."""
-    price_counts = {}
-    for key, low, high in PRICE_BUCKETS:
-        condition = Q()
-        if low is not None:
-            condition &= Q(min_price__gte=low)
-        if high is not None:
-            condition &= Q(min_price__lt=high)
-        price_counts[key] = Count("id", filter=condition)
-    rows = (
+def _page_and_counts(actor, filters: SearchFilters, offset: int, limit: int) -> tuple[list, dict]:
+    """One page of the search (products) and its facet figures from one statement that
+    finds the matches once (`m`) and counts them three ways. Each facet counts with the
+    other filters applied and its own left out, so choosing one category still shows how
+    many the others hold: the matches are found without the category and provider
+    filters, and each part of the statement applies those that it needs."""
+    order = _order(filters) if limit else []
+    columns = ["id", "category_id", "provider_id", "provider__name", "voucher_eligible"]
+    columns += ["rating_avg", "min_price"]
+    columns += [f.lstrip("-") for f in order if f.lstrip("-") not in columns and f != "-relevance"]
+    if "-relevance" in order:
+        # Annotations come after the fields in the SQL, whatever the order asked.
+        columns.append("relevance")
+    matches = (
         _filtered(actor, filters, skip=frozenset({"category", "provider"}))
         .order_by()
-        .values_list("category_id", "provider_id", "provider__name")
-        .annotate(
-            n=Count("id"),
-            voucher=Count("id", filter=Q(voucher_eligible=True)),
-            rating4=Count("id", filter=Q(rating_avg__gte=4)),
-            rating3=Count("id", filter=Q(rating_avg__gte=3)),
-            **price_counts,
-        )
+        .values_list(*columns)
     )
-    categories = set(_category_ids(filters.category)) if filters.category else None
-    provider = _provider_id(filters) if filters.provider else None
+    try:
+        match_sql, match_params = matches.query.get_compiler(connection=connection).as_sql()
+    except EmptyResultSet:
+        return [], _folded([])
+    db_id = Product._meta.pk.get_db_prep_value
+    in_category, category_params = "", []
+    if filters.category:
+        ids = _category_ids(filters.category)
+        in_category = f"category_id IN ({', '.join(['%s'] * len(ids))})"
+        category_params = [db_id(c, connection) for c in ids]
+    in_provider, provider_params = "", []
+    if filters.provider:
+        in_provider, provider_params = (
+            "provider_id = %s",
+            [db_id(_provider_id(filters), connection)],
+        )
+
+    def where(*conditions):
+        return " WHERE " + " AND ".join(c for c in conditions if c) if any(conditions) else ""
+
+    counted, count_params = ["SUM(CASE WHEN rating_avg >= %s THEN 1 ELSE 0 END)"] * 2, [4, 3]
+    for _key, low, high in PRICE_BUCKETS:
+        bounds = [("min_price >= %s", low), ("min_price < %s", high)]
+        counted.append(
+            f"SUM(CASE WHEN {' AND '.join(c for c, v in bounds if v is not None)} "
+            "THEN 1 ELSE 0 END)"
+        )
+        count_params += [v for _c, v in bounds if v is not None]
+    # Every row: kind, key, name, n, the other figures, then (with a page) the page's
+    # columns, empty in the groups' rows.
+    zeros = ", ".join(["0"] * (1 + len(counted)))
+    shown = PAGE_COLUMNS if limit else ()
+    nulls = "".join(", NULL" for _column in shown)
+    groups = [
+        f"SELECT 0, category_id, NULL, COUNT(*), {zeros}{nulls} FROM m{where(in_provider)} "
+        "GROUP BY category_id",
+        f"SELECT 1, provider_id, provider_name, n, {zeros}{nulls} FROM ("
+        f"SELECT provider_id, provider_name, COUNT(*) AS n FROM m{where(in_category)} "
+        f"GROUP BY provider_id, provider_name ORDER BY n DESC, provider_name LIMIT {TOP_PROVIDERS}"
+        ") top",
+        "SELECT 2, NULL, NULL, COUNT(*), "
+        f"SUM(CASE WHEN voucher_eligible THEN 1 ELSE 0 END), {', '.join(counted)}{nulls} "
+        f"FROM m{where(in_category, in_provider)}",
+    ]
+    group_params = [*provider_params, *category_params]
+    group_params += [*count_params, *category_params, *provider_params]
+    parts, params = groups, [*match_params, *group_params]
+    if limit:
+        # First, so that PostgreSQL takes the columns' types from it rather than from
+        # the groups' empty ones.
+        ordering = ", ".join(f"{f[1:]} DESC" if f[0] == "-" else f for f in order)
+        product, provider = Product._meta, Provider._meta
+        page = (
+            f"SELECT 3, page.id, NULL, page.pos, {zeros}, {', '.join(shown)} FROM ("
+            f"SELECT id, ROW_NUMBER() OVER (ORDER BY {ordering}) AS pos FROM ("
+            f"SELECT {', '.join(f.lstrip('-') for f in order)} FROM m"
+            f"{where(in_category, in_provider)} ORDER BY {ordering} LIMIT %s OFFSET %s) ranked"
+            f") page JOIN {product.db_table} p ON p.{product.pk.column} = page.id "
+            f"JOIN {provider.db_table} v "
+            f"ON v.{provider.pk.column} = p.{product.get_field('provider').column}"
+        )
+        parts = [page, *groups]
+        params = [*match_params, *category_params, *provider_params, limit, offset]
+        params += group_params
+    names = [c.replace("__", "_") for c in columns]
+    sql = f"WITH m ({', '.join(names)}) AS MATERIALIZED ({match_sql}) " + " UNION ALL ".join(parts)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    first = 5 + len(counted)
+    page_rows = sorted((row for row in rows if row[0] == 3), key=lambda row: row[3])
+    return _page_products([row[first:] for row in page_rows]), _folded(rows)
+
+
+# What a result list shows of a product and its provider (see RESULT_FIELDS), in the
+# models' order of fields, as Model.from_db takes them.
+PAGE_PRODUCT = tuple(
+    f.attname
+    for f in Product._meta.concrete_fields
+    if f.attname
+    in {
+        "id",
+        "name",
+        "name_en",
+        "summary",
+        "status",
+        "delivery_model",
+        "voucher_eligible",
+        "min_price",
+        "rating_avg",
+        "rating_count",
+        "order_count",
+        "provider_id",
+        "category_id",
+    }
+)
+PAGE_PROVIDER = tuple(
+    f.attname for f in Provider._meta.concrete_fields if f.attname in {"id", "name", "status"}
+)
+PAGE_COLUMNS = tuple(
+    [f"p.{Product._meta.get_field(name).column}" for name in PAGE_PRODUCT]
+    + [f"v.{Provider._meta.get_field(name).column}" for name in PAGE_PROVIDER]
+)
+
+
+def _converters(model, names) -> list:
+    """For each column, what the ORM would do to the database's value to read it."""
+    converters = []
+    for name in names:
+        field = model._meta.get_field(name)
+        column = field.get_col(model._meta.db_table)
+        found = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+        converters.append((column, found))
+    return converters
+
+
+def _page_products(rows) -> list[Product]:
+    """Product instances, each with its provider and its category from the tree this
+    process keeps, from the page rows of _page_and_counts: the columns of PAGE_PRODUCT,
+    then those of PAGE_PROVIDER."""
+    categories = {c.id: c for parent in category_tree() for c in (parent, *parent.children.all())}
+    split = len(PAGE_PRODUCT)
+    product_converters = _converters(Product, PAGE_PRODUCT)
+    provider_converters = _converters(Provider, PAGE_PROVIDER)
+
+    def read(values, converters):
+        read_values = []
+        for value, (column, found) in zip(values, converters, strict=True):
+            for converter in found:
+                value = converter(value, column, connection)
+            read_values.append(value)
+        return read_values
+
+    products = []
+    for row in rows:
+        product = Product.from_db(
+            connection.alias, PAGE_PRODUCT, read(row[:split], product_converters)
+        )
+        product.provider = Provider.from_db(
+            connection.alias, PAGE_PROVIDER, read(row[split:], provider_converters)
+        )
+        product.category = categories[product.category_id]
+        products.append(product)
+    return products
+
+
+def _folded(rows) -> dict:
+    """The facet figures from the rows of _page_and_counts."""
     codes = {c.id: c.code for parent in category_tree() for c in (parent, *parent.children.all())}
     by_category: dict = {}
-    by_provider: dict = {}
+    providers = []
     figures = [0] * (4 + len(PRICE_BUCKETS))
-    for category_id, provider_id, provider_name, n, *counts in rows:
-        in_category = categories is None or category_id in categories
-        in_provider = provider is None or provider_id == provider
-        if in_provider:
-            code = codes.get(category_id)
+    for kind, key, name, n, *counts in rows:
+        if kind == 0:
+            code = codes.get(uuid.UUID(str(key)))
             by_category[code] = by_category.get(code, 0) + n
-        if in_category:
-            name, total = by_provider.get(provider_id, (provider_name, 0))
-            by_provider[provider_id] = (name, total + n)
-            if in_provider:
-                for index, value in enumerate((n, *counts)):
-                    figures[index] += value
-    top = sorted(by_provider.items(), key=lambda item: (-item[1][1], item[1][0]))[:15]
+        elif kind == 1:
+            providers.append({"id": str(uuid.UUID(str(key))), "name": name, "count": n})
+        elif kind == 2:
+            figures = [int(value or 0) for value in (n, *counts[: len(figures) - 1])]
     total, voucher, rating4, rating3, *prices = figures
     return {
         "by_category": by_category,
         # Plain values only: this is cached, and reading model instances or UUIDs back
         # from the cache costs more than reading the numbers.
-        "providers": [{"id": str(pid), "name": name, "count": n} for pid, (name, n) in top],
+        "providers": providers,
         "total": total,
         "voucher": voucher,
         "ratings": {"4": rating4, "3": rating3},
         "prices": prices,
     }
+
+
+def _facet_counts(actor, filters: SearchFilters) -> dict:
+    return _page_and_counts(actor, filters, 0, 0)[1]
 
 
 def _facets_key(filters: SearchFilters) -> str:
@@ -316,6 +464,10 @@ def search_facets(*, actor, filters: SearchFilters) -> dict:
     if counts is None:
         counts = _facet_counts(actor, filters)
         cache.set(key, counts, CACHE_SECONDS)
+    return _facets_shown(counts)
+
+
+def _facets_shown(counts: dict) -> dict:
     by_category = counts["by_category"]
     categories = []
     for parent in category_tree():
@@ -336,6 +488,43 @@ def search_facets(*, actor, filters: SearchFilters) -> dict:
             for (key, low, high), n in zip(PRICE_BUCKETS, counts["prices"], strict=True)
         ],
     }
+
+
+@dataclass
+class SearchPage:
+    products: list[Product]
+    facets: dict
+
+    @property
+    def total(self) -> int:
+        return self.facets["total"]
+
+
+def search_page(*, actor, filters: SearchFilters, offset: int = 0, limit: int = 20) -> SearchPage:
+    """What the catalogue page shows: one page of `product_search` and the facets.
+    With the facets cached (see search_facets) the page is one query; without, the
+    matches are found once for both, in one statement (see _page_and_counts), instead
+    of once for the page and once more for the counts."""
+    _validate(filters)
+    key = _facets_key(filters)
+    counts = cache.get(key)
+    if counts is not None:
+        page = _filtered(actor, filters).order_by(*_order(filters))[offset : offset + limit]
+        return SearchPage(_shown(page), _facets_shown(counts))
+    products, counts = _page_and_counts(actor, filters, offset, limit)
+    cache.set(key, counts, CACHE_SECONDS)
+    return SearchPage(products, _facets_shown(counts))
+
+
+def _shown(products: QuerySet[Product]) -> list[Product]:
+    """The products with the columns a result list shows, each with its category from
+    the tree this process keeps (category_tree) rather than read and built again."""
+    categories = {c.id: c for parent in category_tree() for c in (parent, *parent.children.all())}
+    fields = [f for f in RESULT_FIELDS if not f.startswith("category__")] + ["category"]
+    shown = list(products.select_related("provider").only(*fields))
+    for product in shown:
+        product.category = categories[product.category_id]
+    return shown
 
 
 def search_total(*, actor, filters: SearchFilters) -> int:

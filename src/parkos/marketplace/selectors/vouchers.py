@@ -73,12 +73,19 @@ def voucher_balance(*, actor, enterprise_id) -> dict:
     return {key: to_cny(value or ZERO) for key, value in figures.items()}
 
 
+# Not a status of its own: approved claims whose provider still owes a clawback back.
+CLAWBACK_OWED = "clawback_owed"
+
+
 def claim_list(*, actor, status: str = "") -> QuerySet[VoucherClaim]:
+    """The claims the actor may see, all or of one status, or those with a clawback owed."""
     claims = (
         VoucherClaim.objects.filter(permissions.claim_visibility(actor))
         .select_related("order__product", "provider", "programme")
         .order_by("created_at")
     )
+    if status == CLAWBACK_OWED:
+        return claims.filter(clawed_back__gt=F("clawback_settled"))
     if status:
         claims = claims.filter(status=status)
     return claims
@@ -101,6 +108,8 @@ def programme_report(*, actor, programme: VoucherProgramme) -> dict:
         claimed=Sum("amount", filter=~Q(status=ClaimStatus.WITHDRAWN)),
         reimbursed=Sum("amount", filter=Q(status=ClaimStatus.APPROVED)),
         waiting=Sum("amount", filter=Q(status=ClaimStatus.SUBMITTED)),
+        paid_back=Sum("clawback_settled"),
+        owed=Sum(F("clawed_back") - F("clawback_settled")),
     )
     refunds = OrderRefund.objects.filter(order__voucher_grant__programme=programme).aggregate(
         refunded=Sum("voucher_amount"), clawed_back=Sum("clawback_amount")
@@ -132,6 +141,9 @@ def programme_report(*, actor, programme: VoucherProgramme) -> dict:
         "reimbursed": to_cny((claims["reimbursed"] or ZERO) - (refunds["clawed_back"] or ZERO)),
         "refunded": to_cny(refunds["refunded"] or ZERO),
         "clawed_back": to_cny(refunds["clawed_back"] or ZERO),
+        # Of which the providers have paid back, and still owe.
+        "clawback_settled": to_cny(claims["paid_back"] or ZERO),
+        "clawback_owed": to_cny(claims["owed"] or ZERO),
         "waiting": to_cny(claims["waiting"] or ZERO),
         "by_category": by_category,
     }

@@ -263,10 +263,13 @@ def order_place(
             amount=plan.price * quantity,
             renewal_of=renewal_of,
         )
+    # Dates are the park's (Asia/Shanghai): a renewal follows on from the period it
+    # extends, but one asked after that period lapsed starts today, not in the past.
+    today = timezone.localdate(at)
     start = (
-        renewal_of.period_end + timedelta(days=1)
+        max(renewal_of.period_end + timedelta(days=1), today)
         if renewal_of and renewal_of.period_end
-        else timezone.localdate()
+        else today
     )
     order.period_start, order.period_end = _period(order.plan, start)
     _settle(
@@ -294,7 +297,9 @@ def order_place(
 
 @transaction.atomic
 def order_renew(*, actor, order: Order, use_voucher: bool = False, voucher_amount=None) -> Order:
-    """A subscription's next period, at the plan's list price."""
+    """A subscription's next period, at the plan's list price: from the day after the
+    current one ends, or from today if it has ended already (the days between were not
+    served and are not charged)."""
     order = _locked(order, actor)
     _require_buyer(actor, order)
     if not order.plan.is_subscription:

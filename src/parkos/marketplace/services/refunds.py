@@ -10,8 +10,10 @@ enterprise), rounded half up to the cent, and the enterprise part the rest.
   (an `expire` entry follows), as a release on an expired grant does.
 - A reimbursement claim not yet decided is lowered to the voucher part still spent, and
   withdrawn when nothing is left. A claim already approved has been paid: the provider owes
-  the voucher part back, a clawback recorded on the refund, which lowers the programme's
-  net `reimbursed_total`.
+  the voucher part back, a clawback recorded on the refund and added to the claim's
+  `clawed_back`, which lowers the programme's net `reimbursed_total`. It stays owed (the
+  claim's `clawback_owed`, listed to the provider and in the programme report) until the
+  operator records it paid back (services/vouchers.clawbacks_settle).
 - The enterprise part is due to the enterprise from the provider, whom it paid directly.
 A grant's balance and reserved amount therefore still equal the sums of its ledger, and a
 refund never creates voucher money: the programme's granted total, bounded by its budget,
@@ -19,7 +21,6 @@ does not move."""
 
 from decimal import Decimal
 
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from parkos.core.audit import audit_record
@@ -141,17 +142,16 @@ def _claim_adjust(actor, order: Order, voucher: Decimal) -> Decimal:
             changes={"amount": [str(before), str(claim.amount)], "status": claim.status},
         )
         return ZERO
-    clawed = (
-        OrderRefund.objects.filter(order=order).aggregate(total=Sum("clawback_amount"))["total"]
-        or ZERO
-    )
-    clawback = max(min(voucher, claim.amount - clawed), ZERO)
+    clawback = max(min(voucher, claim.amount - claim.clawed_back), ZERO)
     if clawback > 0:
+        # Owed by the provider until the operator settles it (vouchers.clawbacks_settle).
+        claim.clawed_back += clawback
+        claim.save(update_fields=["clawed_back"])
         audit_record(
             actor=actor,
             action="voucher_claim.clawback",
             instance=claim,
-            changes={"clawback": clawback, "order": order.pk},
+            changes={"clawback": clawback, "order": order.pk, "owed": claim.clawback_owed},
         )
     return clawback
 

@@ -491,3 +491,35 @@ def claims_decide(*, actor, claim_ids: list, approved: bool = True) -> list[Vouc
             programme.reimbursed_total += by_programme[programme.pk]
             programme.save(update_fields=["reimbursed_total"])
     return claims
+
+
+@transaction.atomic
+def clawbacks_settle(*, actor, claim_ids: list) -> list[VoucherClaim]:
+    """The operator records that providers paid back what refunds clawed back from their
+    approved claims, a batch at once, all or nothing. The programme's net reimbursement
+    already fell by the clawback when the refund was made; this closes the provider's
+    debt, so that the report tells what is still owed from what has come back."""
+    permissions.require_operator(actor)
+    claims = list(
+        VoucherClaim.objects.select_for_update().filter(pk__in=claim_ids).order_by("created_at")
+    )
+    if len(claims) != len(set(claim_ids)):
+        raise ValidationFailed.for_field("claims", _("Some claims do not exist."))
+    if any(claim.clawback_owed <= 0 for claim in claims):
+        raise Conflict(
+            _("Some claims have nothing clawed back left to settle."),
+            code=MarketplaceError.NOTHING_TO_SETTLE,
+        )
+    at = now()
+    for claim in claims:
+        paid = claim.clawback_owed
+        claim.clawback_settled = claim.clawed_back
+        claim.clawback_settled_at = at
+        claim.save(update_fields=["clawback_settled", "clawback_settled_at"])
+        audit_record(
+            actor=actor,
+            action="voucher_claim.clawback_settle",
+            instance=claim,
+            changes={"paid_back": paid, "clawed_back": claim.clawed_back},
+        )
+    return claims

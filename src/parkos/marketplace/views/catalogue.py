@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -39,17 +39,29 @@ def _filters(request) -> selectors.SearchFilters:
     )
 
 
+def _search_page(request, filters) -> tuple[Page, dict]:
+    """The asked page of results with the facets, whose total is the count (no COUNT
+    query of its own); a page past the end shows the last, as Paginator.get_page does."""
+    try:
+        number = max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        number = 1
+    found = selectors.search_page(actor=request.user, filters=filters, offset=(number - 1) * 20)
+    last = max(1, -(-found.total // 20))
+    if number > last:
+        number = last
+        found = selectors.search_page(actor=request.user, filters=filters, offset=(last - 1) * 20)
+    paginator = Paginator([], 20)
+    paginator.count = found.total
+    return Page(found.products, number, paginator), found.facets
+
+
 @login_required
 def home(request):
     filters = _filters(request)
     error = None
     try:
-        products = selectors.product_search(actor=request.user, filters=filters)
-        facets = selectors.search_facets(actor=request.user, filters=filters)
-        paginator = Paginator(products, 20)
-        # The facets counted the same results already: no second COUNT query.
-        paginator.count = facets["total"]
-        page = paginator.get_page(request.GET.get("page"))
+        page, facets = _search_page(request, filters)
     except ServiceError as failure:
         error = failure.message
         filters.q = filters.q[:200]

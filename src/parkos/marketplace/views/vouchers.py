@@ -37,6 +37,9 @@ def voucher_home(request):
         "claims": selectors.claim_list(actor=request.user, status=ClaimStatus.SUBMITTED)
         if staff or permissions.provider_ids(request.user)
         else [],
+        "clawbacks": selectors.claim_list(actor=request.user, status=selectors.CLAWBACK_OWED)
+        if staff or permissions.provider_ids(request.user)
+        else [],
         "reports": [
             selectors.programme_report(actor=request.user, programme=programme)
             for programme in selectors.programme_list(actor=request.user)
@@ -94,4 +97,23 @@ def claims_decide(request):
         report_error(request, failure)
     else:
         messages.success(request, _("%(n)d claims decided.") % {"n": len(claims)})
+    return redirect("marketplace:vouchers")
+
+
+@login_required
+@require_POST
+def clawbacks_settle(request):
+    try:
+        claim_ids = [uuid.UUID(value) for value in request.POST.getlist("claims")]
+    except ValueError:
+        claim_ids = []
+    if not claim_ids:
+        messages.error(request, _("Choose the clawbacks paid back."))
+        return redirect("marketplace:vouchers")
+    try:
+        claims = vouchers.clawbacks_settle(actor=request.user, claim_ids=claim_ids)
+    except ServiceError as failure:
+        report_error(request, failure)
+    else:
+        messages.success(request, _("%(n)d clawbacks settled.") % {"n": len(claims)})
     return redirect("marketplace:vouchers")
