@@ -21,7 +21,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parkos.config.settings")
 
 asgi_handler = get_asgi_application()
 wsgi_handler = WSGIMiddleware(
-    get_wsgi_application(), workers=int(os.environ.get("WEB_THREADS", "8"))
+    get_wsgi_application(), workers=int(os.environ.get("WEB_THREADS", "4"))
 )
 
 
