@@ -336,25 +336,13 @@ def _page_and_counts(actor, filters: SearchFilters, offset: int, limit: int) -> 
 
 # What a result list shows of a product and its provider (see RESULT_FIELDS), in the
 # models' order of fields, as Model.from_db takes them.
+_PRODUCT_COLUMNS = {
+    name.replace("__id", "_id")
+    for name in RESULT_FIELDS
+    if "__" not in name or name.endswith("__id")
+}
 PAGE_PRODUCT = tuple(
-    f.attname
-    for f in Product._meta.concrete_fields
-    if f.attname
-    in {
-        "id",
-        "name",
-        "name_en",
-        "summary",
-        "status",
-        "delivery_model",
-        "voucher_eligible",
-        "min_price",
-        "rating_avg",
-        "rating_count",
-        "order_count",
-        "provider_id",
-        "category_id",
-    }
+    f.attname for f in Product._meta.concrete_fields if f.attname in _PRODUCT_COLUMNS
 )
 PAGE_PROVIDER = tuple(
     f.attname for f in Provider._meta.concrete_fields if f.attname in {"id", "name", "status"}
