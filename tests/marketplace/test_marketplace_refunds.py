@@ -35,6 +35,13 @@ def _accepted(market, plan=None, **extra):
     return orders.order_accept(actor=market.tenant, order=order)
 
 
+def _complained(market, order, text, **decision):
+    """A complaint by the tenant, decided by the operator."""
+    complaint = complaints.complaint_open(actor=market.tenant, order=order, text=text)
+    complaints.complaint_resolve(actor=market.operator, complaint=complaint, **decision)
+    return complaint
+
+
 def _kinds(grant):
     return list(
         VoucherLedgerEntry.objects.filter(grant=grant).order_by("at").values_list("kind", flat=True)
@@ -45,10 +52,7 @@ def test_upheld_complaint_on_an_accepted_order_refunds_it_in_full(market, books)
     order = _accepted(market)
     market.grant.refresh_from_db()
     assert market.grant.balance == Decimal("4500.00") and market.grant.redeemed == 500
-    complaint = complaints.complaint_open(actor=market.tenant, order=order, text="服务中断三天")
-    complaints.complaint_resolve(
-        actor=market.operator, complaint=complaint, upheld=True, resolution="全额退款"
-    )
+    complaint = _complained(market, order, "服务中断三天", upheld=True, resolution="全额退款")
     order.refresh_from_db()
     assert order.status == OrderStatus.REFUNDED and order.closed_at is not None
     assert order.voucher_refunded == Decimal("500.00")
@@ -73,13 +77,8 @@ def test_a_partial_refund_splits_as_the_order_was_paid_and_keeps_the_order(marke
     order = _accepted(market, plan=market.yearly_plan)
     assert order.voucher_amount == Decimal("5000.00")
     assert order.enterprise_amount == Decimal("5000.00")
-    complaint = complaints.complaint_open(actor=market.tenant, order=order, text="部分功能不可用")
-    complaints.complaint_resolve(
-        actor=market.operator,
-        complaint=complaint,
-        upheld=True,
-        resolution="退还三成",
-        refund_amount="3000",
+    _complained(
+        market, order, "部分功能不可用", upheld=True, resolution="退还三成", refund_amount="3000"
     )
     order.refresh_from_db()
     assert order.status == OrderStatus.ACCEPTED
@@ -89,10 +88,7 @@ def test_a_partial_refund_splits_as_the_order_was_paid_and_keeps_the_order(marke
     assert market.grant.balance == Decimal("1500.00")
     books(market.programme)
     # A second complaint upheld without an amount refunds what is left, and closes it.
-    second = complaints.complaint_open(actor=market.tenant, order=order, text="仍不可用")
-    complaints.complaint_resolve(
-        actor=market.operator, complaint=second, upheld=True, resolution="余款退还"
-    )
+    _complained(market, order, "仍不可用", upheld=True, resolution="余款退还")
     order.refresh_from_db()
     assert order.status == OrderStatus.REFUNDED
     assert order.voucher_refunded == order.voucher_amount
@@ -102,14 +98,7 @@ def test_a_partial_refund_splits_as_the_order_was_paid_and_keeps_the_order(marke
 
 def test_a_refund_split_rounds_the_voucher_part_to_the_cent(market, books):
     order = _accepted(market)
-    complaint = complaints.complaint_open(actor=market.tenant, order=order, text="慢")
-    complaints.complaint_resolve(
-        actor=market.operator,
-        complaint=complaint,
-        upheld=True,
-        resolution="退一分",
-        refund_amount="0.01",
-    )
+    _complained(market, order, "慢", upheld=True, resolution="退一分", refund_amount="0.01")
     order.refresh_from_db()
     assert order.voucher_refunded + order.enterprise_refunded == Decimal("0.01")
     books(market.programme)
@@ -121,10 +110,7 @@ def test_refund_of_an_already_reimbursed_order_claws_back_from_the_provider(mark
     vouchers.claims_decide(actor=market.operator, claim_ids=[claim.id])
     market.programme.refresh_from_db()
     assert market.programme.reimbursed_total == Decimal("500.00")
-    complaint = complaints.complaint_open(actor=market.tenant, order=order, text="未交付")
-    complaints.complaint_resolve(
-        actor=market.operator, complaint=complaint, upheld=True, resolution="退款并追回"
-    )
+    _complained(market, order, "未交付", upheld=True, resolution="退款并追回")
     refund = OrderRefund.objects.get(order=order)
     assert refund.clawback_amount == Decimal("500.00")
     claim.refresh_from_db()
@@ -138,20 +124,10 @@ def test_refund_of_an_already_reimbursed_order_claws_back_from_the_provider(mark
 def test_refund_lowers_or_withdraws_a_claim_not_yet_decided(market, books):
     order = _accepted(market, plan=market.yearly_plan)
     claim = vouchers.claim_create(actor=market.provider_staff, order=order)
-    first = complaints.complaint_open(actor=market.tenant, order=order, text="部分不可用")
-    complaints.complaint_resolve(
-        actor=market.operator,
-        complaint=first,
-        upheld=True,
-        resolution="退一半",
-        refund_amount="5000",
-    )
+    _complained(market, order, "部分不可用", upheld=True, resolution="退一半", refund_amount="5000")
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.SUBMITTED and claim.amount == Decimal("2500.00")
-    second = complaints.complaint_open(actor=market.tenant, order=order, text="完全不可用")
-    complaints.complaint_resolve(
-        actor=market.operator, complaint=second, upheld=True, resolution="全部退还"
-    )
+    _complained(market, order, "完全不可用", upheld=True, resolution="全部退还")
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.WITHDRAWN
     with pytest.raises(Conflict):
@@ -168,10 +144,7 @@ def test_refund_to_an_expired_grant_expires_with_it(market, books):
     market.grant.valid_until = timezone.localdate() - timedelta(days=1)
     market.grant.save(update_fields=["valid_until"])
     vouchers.grants_expire()
-    complaint = complaints.complaint_open(actor=market.tenant, order=order, text="未交付")
-    complaints.complaint_resolve(
-        actor=market.operator, complaint=complaint, upheld=True, resolution="退款"
-    )
+    _complained(market, order, "未交付", upheld=True, resolution="退款")
     market.grant.refresh_from_db()
     assert market.grant.balance == 0
     assert _kinds(market.grant)[-2:] == ["refund", "expire"]
@@ -180,10 +153,7 @@ def test_refund_to_an_expired_grant_expires_with_it(market, books):
 
 def test_a_dismissed_complaint_on_an_accepted_order_moves_no_money(market, books):
     order = _accepted(market)
-    complaint = complaints.complaint_open(actor=market.tenant, order=order, text="不满意")
-    complaints.complaint_resolve(
-        actor=market.operator, complaint=complaint, upheld=False, resolution="已按约交付"
-    )
+    _complained(market, order, "不满意", upheld=False, resolution="已按约交付")
     order.refresh_from_db()
     assert order.status == OrderStatus.ACCEPTED and order.voucher_refunded == 0
     assert not OrderRefund.objects.exists()
@@ -192,13 +162,8 @@ def test_a_dismissed_complaint_on_an_accepted_order_moves_no_money(market, books
 
 def test_upheld_with_a_zero_refund_is_a_recorded_decision(market, books):
     order = _accepted(market)
-    complaint = complaints.complaint_open(actor=market.tenant, order=order, text="响应慢")
-    complaints.complaint_resolve(
-        actor=market.operator,
-        complaint=complaint,
-        upheld=True,
-        resolution="服务商延长服务期一个月",
-        refund_amount="0",
+    _complained(
+        market, order, "响应慢", upheld=True, resolution="服务商延长服务期一个月", refund_amount="0"
     )
     order.refresh_from_db()
     assert order.status == OrderStatus.ACCEPTED and not OrderRefund.objects.exists()
@@ -474,10 +439,7 @@ def test_partial_refunds_claw_back_in_steps_never_beyond_the_claim(market, books
     assert claim.clawed_back == Decimal("200.00")
     vouchers.clawbacks_settle(actor=market.operator, claim_ids=[claim.id])
     order.refresh_from_db()
-    complaint = complaints.complaint_open(actor=market.tenant, order=order, text="仍未交付")
-    complaints.complaint_resolve(
-        actor=market.operator, complaint=complaint, upheld=True, resolution="退余款"
-    )
+    _complained(market, order, "仍未交付", upheld=True, resolution="退余款")
     claim.refresh_from_db()
     # The second refund's voucher part (300) is owed again, the first one's is settled.
     assert claim.clawed_back == Decimal("500.00") == claim.amount
@@ -491,14 +453,7 @@ def test_partial_refunds_claw_back_in_steps_never_beyond_the_claim(market, books
 def test_a_refund_before_the_claim_is_decided_owes_nothing_back(market, books):
     order = _accepted(market)
     claim = vouchers.claim_create(actor=market.provider_staff, order=order)
-    complaint = complaints.complaint_open(actor=market.tenant, order=order, text="慢")
-    complaints.complaint_resolve(
-        actor=market.operator,
-        complaint=complaint,
-        upheld=True,
-        resolution="退一半",
-        refund_amount="400",
-    )
+    _complained(market, order, "慢", upheld=True, resolution="退一半", refund_amount="400")
     claim.refresh_from_db()
     assert claim.amount == Decimal("300.00") and claim.clawed_back == 0
     with pytest.raises(Conflict):
