@@ -4,6 +4,8 @@ dynamic-security plugin over its $CONTROL topic."""
 
 import getpass
 import json
+import os
+import shutil
 import subprocess
 import threading
 import uuid
@@ -13,6 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 DEVICE_ROLE = "parkos-device"
 TOPIC_ROOT = "parkos/v1/devices"
@@ -20,6 +23,13 @@ SHARE_GROUP = "parkos-ingest"
 CONTROL = "$CONTROL/dynamic-security/v1"
 DYNSEC_PLUGIN = "/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so"
 TEMPLATE = Path(settings.BASE_DIR) / "deploy" / "mosquitto" / "mosquitto.conf.template"
+GATE_SOURCE = TEMPLATE.with_name("parkos_ingest_gate.c")
+GATE_BUILD_PACKAGES = "gcc, mosquitto-dev, libmosquitto-dev"
+# What the ingest workers subscribe to; the gate lets devices in once all of them exist.
+INGEST_SUBSCRIPTIONS = (
+    f"$share/{SHARE_GROUP}/{TOPIC_ROOT}/+/telemetry",
+    f"$share/{SHARE_GROUP}/{TOPIC_ROOT}/+/attributes",
+)
 
 
 @dataclass(frozen=True)
@@ -48,20 +58,85 @@ def device_topic(device_id, kind: str = "telemetry") -> str:
     return f"{TOPIC_ROOT}/{device_id}/{kind}"
 
 
-def broker_config_render(*, port: int, data_dir: str, host: str = "127.0.0.1") -> str:
+class BrokerGateError(Exception):
+    pass
+
+
+def gate_plugin_build(directory: Path) -> Path:
+    """Compile the ingest gate (deploy/mosquitto/parkos_ingest_gate.c) into `directory`,
+    unless a build at least as new as the source is there. Needs a C compiler and
+    Mosquitto's plugin headers (Debian: gcc, mosquitto-dev, libmosquitto-dev)."""
+    target = Path(directory) / "parkos_ingest_gate.so"
+    if target.exists() and target.stat().st_mtime >= GATE_SOURCE.stat().st_mtime:
+        return target
+    compiler = shutil.which(os.environ.get("CC", "cc"))
+    if compiler is None:
+        raise BrokerGateError(
+            _("No C compiler to build the MQTT ingest gate: install %(packages)s.")
+            % {"packages": GATE_BUILD_PACKAGES}
+        )
+    # Built under a name of its own and renamed: brokers of parallel test runs share none.
+    partial = target.with_name(f".{target.name}.{os.getpid()}")
+    result = subprocess.run(
+        [
+            compiler,
+            "-shared",
+            "-fPIC",
+            "-O2",
+            "-Wall",
+            "-std=c99",
+            "-D_POSIX_C_SOURCE=200809L",
+            "-o",
+            str(partial),
+            str(GATE_SOURCE),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode:
+        raise BrokerGateError(
+            _("Building the MQTT ingest gate failed (are %(packages)s installed?): %(error)s")
+            % {"packages": GATE_BUILD_PACKAGES, "error": result.stderr.strip()}
+        )
+    partial.replace(target)
+    return target
+
+
+def broker_config_render(
+    *, port: int, data_dir: str, admin: str, host: str = "127.0.0.1", gate: Path | None = None
+) -> str:
+    """The broker's configuration. Without `gate`, devices may publish before any ingest
+    worker has subscribed after a restart, and those messages are dropped."""
+    gate_section = (
+        "# No ingest gate: devices are let in before the ingest workers have subscribed."
+        if gate is None
+        else "\n".join(
+            (
+                f"plugin {gate}",
+                f"plugin_opt_ingest_logins {admin}",
+                f"plugin_opt_ingest_subscriptions {','.join(INGEST_SUBSCRIPTIONS)}",
+            )
+        )
+    )
     return TEMPLATE.read_text().format(
         port=port,
         host=host,
         data_dir=str(data_dir).rstrip("/"),
         plugin=DYNSEC_PLUGIN,
+        gate=gate_section,
         user=getpass.getuser(),
     )
 
 
-def broker_files_prepare(*, data_dir: str, port: int, admin: str, password: str) -> Path:
-    """Write mosquitto.conf and a fresh dynamic-security.json with one admin login."""
+def broker_files_prepare(
+    *, data_dir: str, port: int, admin: str, password: str, gate: bool = True
+) -> Path:
+    """Write mosquitto.conf, the ingest gate and a fresh dynamic-security.json with one
+    admin login (the ingest workers' login too)."""
     directory = Path(data_dir)
     directory.mkdir(parents=True, exist_ok=True)
+    # The gate first: a build that fails leaves nothing half-written.
+    gate_plugin = gate_plugin_build(directory) if gate else None
     dynsec = directory / "dynamic-security.json"
     if not dynsec.exists():
         subprocess.run(
@@ -70,7 +145,9 @@ def broker_files_prepare(*, data_dir: str, port: int, admin: str, password: str)
             capture_output=True,
         )
     config = directory / "mosquitto.conf"
-    config.write_text(broker_config_render(port=port, data_dir=str(directory)))
+    config.write_text(
+        broker_config_render(port=port, data_dir=str(directory), admin=admin, gate=gate_plugin)
+    )
     return config
 
 

@@ -12,7 +12,7 @@ from collections import Counter, deque
 
 from django.db import close_old_connections
 
-from parkos.iot.broker import SHARE_GROUP, TOPIC_ROOT, broker_address, mqtt_client
+from parkos.iot.broker import INGEST_SUBSCRIPTIONS, broker_address, mqtt_client
 from parkos.iot.credentials import identities_for_devices
 from parkos.iot.ingest import (
     PayloadRejected,
@@ -25,10 +25,6 @@ logger = logging.getLogger(__name__)
 
 CHANNEL = "mqtt"
 SESSION_EXPIRY = 7 * 24 * 3600
-SUBSCRIPTIONS = [
-    f"$share/{SHARE_GROUP}/{TOPIC_ROOT}/+/telemetry",
-    f"$share/{SHARE_GROUP}/{TOPIC_ROOT}/+/attributes",
-]
 # How long a worker trusts what it knows of a device (its type and keys). The broker has
 # already checked the device's login, and a revoked device is disconnected by the broker.
 IDENTITY_TTL = 60.0
@@ -249,7 +245,7 @@ class IngestWorker:
         # session comes back with its queued messages but without them. Subscribing to a
         # subscription the session still has changes nothing (no unsubscribe first: that
         # would open a moment in which nobody is subscribed).
-        client.subscribe([(topic, 1) for topic in SUBSCRIPTIONS])
+        client.subscribe([(topic, 1) for topic in INGEST_SUBSCRIPTIONS])
 
     def _on_disconnect(self, client, userdata, flags, reason_code, properties) -> None:
         if not self.stopping.is_set():

@@ -122,9 +122,10 @@ class HttpTransport:
 
 
 # PUBACK reason codes after which the same message is published again: the broker took it
-# but no ingest worker was subscribed to receive it (0x10, "no matching subscribers", as
-# after a broker restart before the workers subscribe again), or it was out of quota or
-# failing. Any other failure (not authorized, bad topic) would come again, and is logged.
+# but no ingest worker was subscribed to receive it (0x10, "no matching subscribers": a
+# broker without the ingest gate, restarted, before the workers subscribe again), or it
+# was out of quota or failing. Any other failure (not authorized, bad topic) would come
+# again, and is logged.
 RETRY_REASONS = frozenset({0x10, 0x80, 0x83, 0x97})
 _DELIVERED_BELOW = 0x80
 
@@ -166,6 +167,9 @@ class MqttTransport:
             )
             client = mqtt_client(client_id=f"sim-{device.id}", address=address)
             client.on_publish = functools.partial(self._on_publish, device.id)
+            # A broker that turns devices away (the ingest gate after a restart) closes
+            # the connection; what is published meanwhile waits in the client.
+            client.reconnect_delay_set(min_delay=0.5, max_delay=5)
             client.connect_async(address.host, address.port, keepalive=60)
             client.loop_start()
             self.clients[device.id] = client
