@@ -364,17 +364,22 @@ def test_a_message_the_database_refuses_does_not_stop_the_worker(
     client.close()
 
 
-@pytest.mark.parametrize("broker", [False], indirect=True, ids=["without-gate"])
-def test_the_simulator_publishes_again_what_no_worker_was_subscribed_to_receive(
-    broker, make_device, worker_factory
-):
+def simulated_climate_device(make_device):
+    """A climate device, its simulated twin and the simulator's MQTT transport for it."""
     from parkos.iot.simulator import MqttTransport, SimulatedDevice
 
     device, token = make_device("climate")
     simulated = SimulatedDevice(
         id=str(device.id), serial=device.serial, kind="climate", token=token
     )
-    transport = MqttTransport([simulated], retry_first=0.2, retry_max=1.0)
+    return device, simulated, MqttTransport([simulated], retry_first=0.2, retry_max=1.0)
+
+
+@pytest.mark.parametrize("broker", [False], indirect=True, ids=["without-gate"])
+def test_the_simulator_publishes_again_what_no_worker_was_subscribed_to_receive(
+    broker, make_device, worker_factory
+):
+    device, simulated, transport = simulated_climate_device(make_device)
     try:
         client = transport.clients[simulated.id]
         wait_for(client.is_connected, what="the simulated device connected")
@@ -400,13 +405,7 @@ def test_the_simulator_publishes_again_what_no_worker_was_subscribed_to_receive(
 def test_simulated_devices_connect_once_an_ingest_worker_has_subscribed(
     broker, make_device, worker_factory
 ):
-    from parkos.iot.simulator import MqttTransport, SimulatedDevice
-
-    device, token = make_device("climate")
-    simulated = SimulatedDevice(
-        id=str(device.id), serial=device.serial, kind="climate", token=token
-    )
-    transport = MqttTransport([simulated], retry_first=0.2, retry_max=1.0)
+    device, simulated, transport = simulated_climate_device(make_device)
     try:
         transport.send(simulated, {"temperature": 22.5})
         time.sleep(1.5)
