@@ -115,7 +115,7 @@ static int on_acl_check(int event, void *event_data, void *userdata)
 	(void)event;
 	(void)userdata;
 
-	if(gate.open || check->access != MOSQ_ACL_SUBSCRIBE){
+	if(gate.open || check->access != MOSQ_ACL_SUBSCRIBE || check->topic == NULL){
 		return MOSQ_ERR_PLUGIN_DEFER;
 	}
 	if(!is_ingest_login(mosquitto_client_username(check->client))){
