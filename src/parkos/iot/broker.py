@@ -75,7 +75,8 @@ def gate_plugin_build(directory: Path) -> Path:
             _("No C compiler to build the MQTT ingest gate: install %(packages)s.")
             % {"packages": GATE_BUILD_PACKAGES}
         )
-    # Built under a name of its own and renamed: brokers of parallel test runs share none.
+    # Written under another name and renamed: a broker starting meanwhile never loads a
+    # half-written library.
     partial = target.with_name(f".{target.name}.{os.getpid()}")
     result = subprocess.run(
         [
