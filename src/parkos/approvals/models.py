@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from parkos.accounts.models import Role
 
@@ -28,7 +29,7 @@ class Status(models.TextChoices):
     RETURNED = "returned", _("Returned for changes")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("approval case", "Withdrawn")
 
 
 FINAL_STATUSES = (Status.APPROVED, Status.REJECTED, Status.WITHDRAWN)
@@ -37,7 +38,7 @@ RETIRED = 1000
 
 
 class EventKind(models.TextChoices):
-    OPENED = "opened", _("Opened")
+    OPENED = "opened", pgettext_lazy("approval case event", "Opened")
     SUBMITTED = "submitted", _("Submitted")
     STEP_SIGNED = "step_signed", _("Signed off")
     STEP_APPROVED = "step_approved", _("Step approved")
@@ -45,7 +46,7 @@ class EventKind(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
     RETURNED = "returned", _("Returned for changes")
     RESUBMITTED = "resubmitted", _("Resubmitted")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("approval case", "Withdrawn")
     COMMENTED = "commented", _("Commented")
     OVERDUE = "overdue", _("Overdue")
 
@@ -56,9 +57,12 @@ class Process(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     code = models.SlugField(_("code"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=100)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(pgettext_lazy("approval process", "description"), blank=True)
+    # The kind of application (a registered subject type) the process is made for, so an
+    # app offers only its own processes; blank for a process any kind may use.
+    subject_type = models.CharField(_("kind of application"), max_length=64, blank=True)
     allow_batch = models.BooleanField(_("batch approval allowed"), default=False)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("approval process", "active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -144,8 +148,10 @@ class Case(models.Model):
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     overdue = models.BooleanField(_("overdue"), default=False)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    closed_at = models.DateTimeField(
+        pgettext_lazy("approval case", "closed"), null=True, blank=True
+    )
+    created_at = models.DateTimeField(pgettext_lazy("approval case", "created"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -226,7 +232,7 @@ class CaseEvent(models.Model):
     )
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16, blank=True)
-    text = models.TextField(_("comment"), blank=True)
+    text = models.TextField(pgettext_lazy("approval case", "comment"), blank=True)
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -253,7 +259,7 @@ class Attachment(models.Model):
     file = models.FileField(_("file"), upload_to=attachment_path)
     name = models.CharField(_("name"), max_length=200)
     content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField(_("size"))
+    size = models.PositiveIntegerField(pgettext_lazy("file", "size"))
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -55,16 +55,30 @@ def _steps_validate(steps: list[dict]) -> list[dict]:
 
 @transaction.atomic
 def process_ensure(
-    *, code: str, name: str, steps: list[dict], allow_batch: bool = False, description: str = ""
+    *,
+    code: str,
+    name: str,
+    steps: list[dict],
+    allow_batch: bool = False,
+    description: str = "",
+    subject_type: str = "",
 ) -> Process:
     """The process `code`, created with `steps` if it does not exist yet. Idempotent: apps
-    call it from their demo and seed code; an operator's later changes are kept."""
+    call it from their demo and seed code; an operator's later changes are kept.
+    `subject_type` is the kind of application the process is for (blank: any kind)."""
     existing = Process.objects.filter(code=code).first()
     if existing is not None:
+        if subject_type and not existing.subject_type:
+            existing.subject_type = subject_type
+            existing.save(update_fields=["subject_type"])
         return existing
     cleaned = _steps_validate(steps)
     process = Process.objects.create(
-        code=code, name=name, allow_batch=allow_batch, description=description
+        code=code,
+        name=name,
+        allow_batch=allow_batch,
+        description=description,
+        subject_type=subject_type,
     )
     Step.objects.bulk_create(
         Step(process=process, position=position, **step)

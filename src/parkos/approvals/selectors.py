@@ -130,10 +130,14 @@ def case_actions(*, actor, case: Case) -> list[str]:
     return actions
 
 
-def process_list(*, actor) -> QuerySet[Process]:
-    """Every process, with its current steps (retired ones left out)."""
+def process_list(*, actor, subject_type: str | None = None) -> QuerySet[Process]:
+    """Every process, with its current steps (retired ones left out); with `subject_type`,
+    only the processes made for that kind of application."""
     current = Step.objects.filter(position__lt=RETIRED).order_by("position")
-    return Process.objects.prefetch_related(Prefetch("steps", queryset=current)).order_by("name")
+    processes = Process.objects.prefetch_related(Prefetch("steps", queryset=current))
+    if subject_type is not None:
+        processes = processes.filter(subject_type=subject_type)
+    return processes.order_by("name")
 
 
 def process_get(*, actor, process_id) -> Process:

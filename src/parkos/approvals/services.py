@@ -31,6 +31,9 @@ from parkos.core.workdays import add_workdays
 
 APPLICANT = "applicant"
 REVIEWER = "reviewer"
+# Longest comment, reason or request for changes a case event keeps: a page of text. Longer
+# material belongs in an attachment, where the timeline stays readable.
+TEXT_MAX_LENGTH = 2000
 
 # action -> (statuses it may start from, who may take it)
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
@@ -54,6 +57,7 @@ ACTION_LABELS = {
 # The door other apps use: processes are configured in processes.py, offered here as well.
 __all__ = [
     "ATTACHMENT_ACCEPT",
+    "TEXT_MAX_LENGTH",
     "attachment_check",
     "case_approve",
     "case_approve_batch",
@@ -77,6 +81,22 @@ def case_url(case: Case) -> str:
 
 
 # Cases
+
+
+def _text(value: str, field: str) -> str:
+    """The trimmed comment, refused when over TEXT_MAX_LENGTH with a message naming it."""
+    text = (value or "").strip()
+    if len(text) > TEXT_MAX_LENGTH:
+        raise ValidationFailed.for_field(
+            field,
+            _(
+                "A comment may be at most %(limit)s characters; this one has %(length)s. "
+                "Shorten it, or attach a file with the details."
+            )
+            % {"limit": f"{TEXT_MAX_LENGTH:,}", "length": f"{len(text):,}"},
+            code="text_too_long",
+        )
+    return text
 
 
 def _lock(case: Case) -> Case:
@@ -189,6 +209,13 @@ def case_open(
     process = Process.objects.filter(code=process_code, active=True).first()
     if process is None:
         raise ValidationFailed.for_field("process_code", _("Unknown approval process."))
+    if process.subject_type and process.subject_type != subject_type:
+        raise ValidationFailed.for_field(
+            "process_code",
+            _("“%(process)s” is not a process for this kind of application.")
+            % {"process": process.name},
+            code="wrong_process",
+        )
     title = (title or "").strip()
     if not title:
         raise ValidationFailed.for_field("title", _("This field is required."))
@@ -243,7 +270,7 @@ def case_submit(*, actor, case: Case) -> Case:
 def case_resubmit(*, actor, case: Case, comment: str = "") -> Case:
     locked = _lock(case)
     _check(locked, case, actor, "resubmit")
-    _submit(locked, actor, kind=EventKind.RESUBMITTED, text=(comment or "").strip())
+    _submit(locked, actor, kind=EventKind.RESUBMITTED, text=_text(comment, "comment"))
     return locked
 
 
@@ -297,7 +324,7 @@ def _approve_locked(locked: Case, seen: Case, actor, comment: str) -> Case:
 
 @transaction.atomic
 def case_approve(*, actor, case: Case, comment: str = "") -> Case:
-    return _approve_locked(_lock(case), case, actor, (comment or "").strip())
+    return _approve_locked(_lock(case), case, actor, _text(comment, "comment"))
 
 
 @transaction.atomic
@@ -312,12 +339,13 @@ def case_approve_batch(*, actor, cases: list[Case], comment: str = "") -> list[C
                 _("“%(process)s” does not allow batch approval.") % {"process": case.process},
                 code="batch_not_allowed",
             )
-    return [_approve_locked(_lock(case), case, actor, (comment or "").strip()) for case in cases]
+    comment = _text(comment, "comment")
+    return [_approve_locked(_lock(case), case, actor, comment) for case in cases]
 
 
 @transaction.atomic
 def case_reject(*, actor, case: Case, reason: str) -> Case:
-    reason = (reason or "").strip()
+    reason = _text(reason, "reason")
     if not reason:
         raise ValidationFailed.for_field("reason", _("Give the reason for the rejection."))
     locked = _lock(case)
@@ -329,7 +357,7 @@ def case_reject(*, actor, case: Case, reason: str) -> Case:
 
 @transaction.atomic
 def case_return(*, actor, case: Case, comment: str) -> Case:
-    comment = (comment or "").strip()
+    comment = _text(comment, "comment")
     if not comment:
         raise ValidationFailed.for_field("comment", _("Say what the applicant should change."))
     locked = _lock(case)
@@ -357,7 +385,7 @@ def case_withdraw(*, actor, case: Case) -> Case:
 
 @transaction.atomic
 def case_comment(*, actor, case: Case, text: str, attachment=None) -> CaseEvent:
-    text = (text or "").strip()
+    text = _text(text, "text")
     if not text and attachment is None:
         raise ValidationFailed.for_field("text", _("Write a comment or attach a file."))
     if not case.__class__.objects.filter(pk=case.pk).filter(permissions.visibility(actor)).exists():

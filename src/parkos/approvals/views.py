@@ -9,6 +9,7 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from parkos.accounts.models import Role
@@ -123,9 +124,13 @@ def _detail_context(request, case):
         "actions": selectors.case_actions(actor=request.user, case=case),
         "steps": services.process_steps(case.process),
         "days_left": selectors.days_left(case),
+        # The breadcrumb leads back to the list the case sits in for this user: their own
+        # applications, or the reviewer's inbox.
+        "from_mine": permissions.is_applicant_side(request.user, case),
         # What is asked of the applicant: the reviewer's last request for changes.
         "asked": returns[-1] if returns and case.status == Status.RETURNED else None,
         "accept": ACCEPT,
+        "text_limit": f"{services.TEXT_MAX_LENGTH:,}",
     }
 
 
@@ -172,9 +177,11 @@ def case_comment(request, case_id):
         )
     except ServiceError as failure:
         context = _detail_context(request, case)
-        context.update({"comment_error": failure.message})
+        context.update(
+            {"comment_error": failure.message, "comment_text": request.POST.get("text", "")}
+        )
         return render(request, "approvals/case_detail.html", context, status=failure.status)
-    messages.success(request, _("Comment added."))
+    messages.success(request, pgettext("approval case", "Comment added."))
     return redirect("approvals:case_detail", case_id=case.id)
 
 

@@ -10,6 +10,11 @@ from parkos.config.api import api
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="parks:home", permanent=False), name="home"),
+    # Browsers ask the root for it whatever the page links, and /api/docs links none.
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=settings.STATIC_URL + "favicon.ico", permanent=True),
+    ),
     path("admin/", admin.site.urls),
     # ThingsBoard-compatible device API: existing firmware switches by changing the host.
     path("api/v1/", include("parkos.iot.device_urls")),

@@ -12,11 +12,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RoundStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("reporting round", "Open")
+    CLOSED = "closed", pgettext_lazy("reporting round", "Closed")
 
 
 class FilingRound(models.Model):
@@ -26,8 +27,8 @@ class FilingRound(models.Model):
     )
     include_branches = models.BooleanField(_("include branches"), default=True)
     title = models.CharField(_("title"), max_length=100)
-    period_start = models.DateField(_("period start"))
-    period_end = models.DateField(_("period end"))
+    period_start = models.DateField(pgettext_lazy("reporting period", "period start"))
+    period_end = models.DateField(pgettext_lazy("reporting period", "period end"))
     due_on = models.DateField(_("due on"))
     # A change between two filings of one enterprise beyond this share of the earlier value,
     # or a total this far from the registered headcount, is flagged.

@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from parkos.core.audit import audit_record, snapshot
 from parkos.core.errors import Conflict, FieldErrors, ValidationFailed
@@ -28,7 +28,7 @@ MAX_STAFF = 1_000_000
 MAX_SUPPLIES_DAYS = 3650
 WHOLE_NUMBER = re.compile(r"[+-]?\d+")
 
-ROUND_ACTIONS = {"close": gettext_lazy("closed")}
+ROUND_ACTIONS = {"close": pgettext_lazy("reporting round action", "closed")}
 # Which action moves a round from which status to which: the whole life of a round.
 ROUND_TRANSITIONS = {
     (RoundStatus.OPEN, "close"): RoundStatus.CLOSED,

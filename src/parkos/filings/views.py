@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from parkos.core.errors import ServiceError
@@ -155,7 +156,9 @@ def _trend_chart(data) -> dict:
     points = data["trend"]
     return {
         "tooltip": {"trigger": "axis"},
-        "legend": {"data": [_("Completion (%)"), _("Return rate (%)"), _("Flagged")]},
+        "legend": {
+            "data": [_("Completion (%)"), _("Return rate (%)"), pgettext("filing flag", "Flagged")]
+        },
         "grid": {"left": 40, "right": 40, "bottom": 30},
         "xAxis": {"type": "category", "data": [p["round"] for p in points]},
         "yAxis": [{"type": "value", "max": 100}, {"type": "value"}],
@@ -171,7 +174,7 @@ def _trend_chart(data) -> dict:
                 "data": [p["return_rate"] for p in points],
             },
             {
-                "name": _("Flagged"),
+                "name": pgettext("filing flag", "Flagged"),
                 "type": "bar",
                 "yAxisIndex": 1,
                 "data": [p["flagged"] for p in points],

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Lower
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from parkos.core.money import MoneyField
 
@@ -167,9 +168,11 @@ class Enterprise(models.Model):
         Park, verbose_name=_("park"), on_delete=models.PROTECT, related_name="enterprises"
     )
     industry = models.CharField(_("industry"), max_length=20, choices=Industry.choices)
-    size = models.CharField(_("size"), max_length=10, choices=EnterpriseSize.choices)
+    size = models.CharField(
+        pgettext_lazy("enterprise", "size"), max_length=10, choices=EnterpriseSize.choices
+    )
     headcount = models.PositiveIntegerField(_("headcount"), default=0)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(pgettext_lazy("enterprise", "description"), blank=True)
     # Lower-cased names and code in one stored column, kept by the database itself: the
     # directory search scans one plain column instead of upper-casing three per row.
     search_text = models.GeneratedField(
@@ -228,7 +231,7 @@ class ParkKPI(models.Model):
         Park, verbose_name=_("park"), on_delete=models.CASCADE, related_name="kpis"
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    enterprises = models.PositiveIntegerField(_("enterprises"))
+    enterprises = models.PositiveIntegerField(pgettext_lazy("count", "enterprises"))
     employees = models.PositiveIntegerField(_("employees"))
     output_value = MoneyField(_("annual output (CNY)"), max_digits=18)
     floor_area = models.DecimalField(_("floor area (m²)"), max_digits=12, decimal_places=2)

@@ -5,6 +5,7 @@ from uuid import UUID
 
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from ninja import Router, Status
 from ninja.pagination import paginate
 
@@ -95,7 +96,9 @@ def application_submit(request, payload: ApplicationIn):
     try:
         programme = selectors.programme_get(actor=request.user, programme_id=payload.programme)
     except Http404 as missing:
-        raise ValidationFailed.for_field("programme", _("Unknown programme.")) from missing
+        raise ValidationFailed.for_field(
+            "programme", pgettext("relief programme", "Unknown programme.")
+        ) from missing
     application = services.application_submit(
         actor=request.user,
         programme=programme,

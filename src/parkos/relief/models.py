@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from parkos.core.money import MoneyField
 
@@ -19,20 +20,20 @@ class ReliefKind(models.TextChoices):
 class ProgrammeStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("relief programme", "Closed")
 
 
 class ApplicationStatus(models.TextChoices):
     PENDING = "pending", _("In review")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("application", "Withdrawn")
 
 
 class ReliefProgramme(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(_("name"), max_length=150)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(pgettext_lazy("relief programme", "description"), blank=True)
     # Empty: every park of the network. A flagship's programme covers its branches.
     park = models.ForeignKey(
         "parks.Park",
@@ -107,7 +108,7 @@ class ArrearsFlag(models.Model):
         related_name="+",
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("arrears flag", "active"), default=True)
     flagged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -149,7 +150,7 @@ class ReliefApplication(models.Model):
         related_name="+",
     )
     declared_revenue = MoneyField(_("annual revenue declared (CNY)"), null=True, blank=True)
-    headcount = models.PositiveIntegerField(_("headcount"))
+    headcount = models.PositiveIntegerField(pgettext_lazy("relief application", "headcount"))
     amount = MoneyField(_("relief (CNY)"))
     breakdown = models.JSONField(_("computation"), default=dict)
     status = models.CharField(
@@ -205,8 +206,8 @@ class RentAdjustment(models.Model):
     )
     amount = MoneyField(_("rent reduced by (CNY)"))
     period_start = models.DateField(_("from"))
-    period_end = models.DateField(_("to"))
-    reason = models.CharField(_("reason"), max_length=200)
+    period_end = models.DateField(pgettext_lazy("rent adjustment period", "to"))
+    reason = models.CharField(pgettext_lazy("rent adjustment", "reason"), max_length=200)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

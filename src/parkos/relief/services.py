@@ -69,8 +69,19 @@ def _amount(errors: FieldErrors, field: str, value, *, positive: bool = False) -
 
 def default_process():
     return process_ensure(
-        code=DEFAULT_PROCESS, name="疫情减租审批", steps=DEFAULT_STEPS, allow_batch=True
+        code=DEFAULT_PROCESS,
+        name="疫情减租审批",
+        steps=DEFAULT_STEPS,
+        allow_batch=True,
+        subject_type=SUBJECT,
     )
+
+
+def programme_processes(*, actor):
+    """The approval processes a relief programme may route its applications through: those
+    made for rent relief, never another app's (a voucher grant, a provider's onboarding)."""
+    default_process()
+    return process_list(actor=actor, subject_type=SUBJECT).filter(active=True)
 
 
 # Programmes
@@ -95,12 +106,19 @@ def programme_create(
     cap_per_enterprise=None,
     process_code: str = DEFAULT_PROCESS,
     publish: bool = False,
+    problems: FieldErrors | None = None,
 ) -> ReliefProgramme:
+    """`problems` are what the caller found unreadable in the input (a form's date that is
+    not a date): they are reported with the checks below, so the form shows every problem
+    at once, and their fields are not checked again."""
     if not permissions.can_manage_park(actor, park.id if park else None):
         raise Forbidden(_("Only the park's operators publish relief programmes."))
-    errors = FieldErrors()
+    errors = problems or FieldErrors()
     if not (name or "").strip():
         errors.add("name", _("This field is required."))
+    for field, value in (("period_start", period_start), ("period_end", period_end)):
+        if value is None and not errors.has(field):
+            errors.add(field, _("This field is required."))
     if period_start and period_end and period_end < period_start:
         errors.add("period_end", _("The period ends before it starts."))
     if apply_until and period_start and apply_until < period_start:
@@ -109,24 +127,24 @@ def programme_create(
         errors.add("max_headcount", _("Must not be negative."))
     max_revenue = _amount(errors, "max_revenue", max_revenue)
     cap = _amount(errors, "cap_per_enterprise", cap_per_enterprise)
+    # Both figures are checked whenever given, so a wrong one never waits, unnoticed, for
+    # the day someone switches the kind; only the one the kind uses is kept.
+    months = _amount(errors, "months", months, positive=True)
+    percent = _amount(errors, "percent", percent, positive=True)
+    if percent is not None and percent > 100:
+        errors.add("percent", _("At most 100%."))
     if kind == ReliefKind.MONTHS:
-        months = _amount(errors, "months", months, positive=True)
-        if months is None and "months" not in errors.fields:
+        if months is None and not errors.has("months"):
             errors.add("months", _("Say how many months of rent are waived."))
         percent = None
     elif kind == ReliefKind.PERCENT:
-        percent = _amount(errors, "percent", percent, positive=True)
-        if percent is None and "percent" not in errors.fields:
+        if percent is None and not errors.has("percent"):
             errors.add("percent", _("Say which percentage of the rent is waived."))
-        elif percent is not None and percent > 100:
-            errors.add("percent", _("At most 100%."))
         months = None
     else:
         errors.add("kind", _("Choose months waived or a percentage."))
-    if process_code == DEFAULT_PROCESS:
-        default_process()
-    elif not process_list(actor=actor).filter(code=process_code, active=True).exists():
-        errors.add("process_code", _("Unknown approval process."))
+    if not programme_processes(actor=actor).filter(code=process_code).exists():
+        errors.add("process_code", _("Choose an approval process for rent relief."))
     errors.raise_if_any()
     programme = ReliefProgramme.objects.create(
         name=name.strip(),

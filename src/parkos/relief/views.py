@@ -9,13 +9,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from parkos.accounts.models import Role
 from parkos.accounts.selectors import user_enterprise_ids
-from parkos.approvals.selectors import case_for_subject, process_list
+from parkos.approvals.selectors import case_for_subject
 from parkos.approvals.services import ATTACHMENT_ACCEPT as ACCEPT
-from parkos.core.errors import ServiceError, ValidationFailed
+from parkos.core.errors import FieldErrors, ServiceError
 from parkos.parks.selectors import lease_list, park_list
 from parkos.relief import permissions, selectors, services
 from parkos.relief.models import ReliefKind
@@ -123,15 +124,45 @@ def apply(request, programme_id):
     return redirect("approvals:case_detail", case_id=case.id)
 
 
-def _parse_date(errors: dict, field: str, value: str) -> date | None:
+def _parse_date(errors: FieldErrors, field: str, value: str) -> date | None:
     if not value:
-        errors.setdefault(field, []).append(_("This field is required."))
         return None
     try:
         return date.fromisoformat(value)
     except ValueError:
-        errors.setdefault(field, []).append(_("Enter a date as YYYY-MM-DD."))
+        errors.add(field, _("Enter a date as YYYY-MM-DD."))
         return None
+
+
+# The form's fields in the order they appear, with their labels: a message is shown under
+# its field, and one that has no field of its own is named by the field's label.
+PROGRAMME_FIELDS = (
+    ("name", gettext_lazy("Name")),
+    ("description", pgettext_lazy("relief programme", "Description")),
+    ("park", gettext_lazy("Park")),
+    ("period_start", gettext_lazy("Relief period from")),
+    ("period_end", gettext_lazy("Relief period to")),
+    ("apply_until", gettext_lazy("Applications until")),
+    ("max_headcount", gettext_lazy("Maximum headcount")),
+    ("max_revenue", gettext_lazy("Maximum annual revenue (CNY)")),
+    ("kind", gettext_lazy("Relief")),
+    ("months", gettext_lazy("Months waived")),
+    ("percent", gettext_lazy("Percentage waived")),
+    ("cap_per_enterprise", gettext_lazy("Cap per enterprise (CNY)")),
+    ("process_code", gettext_lazy("Approval process")),
+)
+
+
+def _error_summary(field_errors: dict[str, list[str]]) -> list[dict]:
+    """Every message once, in the order of the form, each named by its field's label."""
+    labels = dict(PROGRAMME_FIELDS)
+    order = [name for name, _label in PROGRAMME_FIELDS]
+    fields = sorted(field_errors, key=lambda name: order.index(name) if name in labels else -1)
+    return [
+        {"field": name if name in labels else "", "label": labels.get(name, ""), "message": text}
+        for name in fields
+        for text in field_errors[name]
+    ]
 
 
 @login_required
@@ -141,22 +172,22 @@ def programme_new(request):
     parks = [
         p for p in park_list(actor=request.user) if permissions.can_manage_park(request.user, p.id)
     ]
-    error = None
+    field_errors: dict[str, list[str]] = {}
+    status = 200
     if request.method == "POST":
         post = request.POST
-        errors: dict[str, list[str]] = {}
-        start = _parse_date(errors, "period_start", post.get("period_start", ""))
-        end = _parse_date(errors, "period_end", post.get("period_end", ""))
+        problems = FieldErrors()
+        start = _parse_date(problems, "period_start", post.get("period_start", ""))
+        end = _parse_date(problems, "period_end", post.get("period_end", ""))
+        apply_until = _parse_date(problems, "apply_until", post.get("apply_until", ""))
         park_id = post.get("park", "")
         park = next((p for p in parks if str(p.id) == park_id), None)
         if park_id and park is None:
-            errors.setdefault("park", []).append(_("Unknown park."))
+            problems.add("park", _("Unknown park."))
         headcount = post.get("max_headcount", "").strip()
         if headcount and not headcount.isdigit():
-            errors.setdefault("max_headcount", []).append(_("Enter a whole number of people."))
+            problems.add("max_headcount", _("Enter a whole number of people."))
         try:
-            if errors:
-                raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
             programme = services.programme_create(
                 actor=request.user,
                 name=post.get("name", ""),
@@ -164,10 +195,8 @@ def programme_new(request):
                 park=park,
                 period_start=start,
                 period_end=end,
-                apply_until=date.fromisoformat(post["apply_until"])
-                if post.get("apply_until")
-                else None,
-                max_headcount=int(headcount) if headcount else None,
+                apply_until=apply_until,
+                max_headcount=int(headcount) if headcount.isdigit() else None,
                 max_revenue=post.get("max_revenue") or None,
                 require_no_arrears=bool(post.get("require_no_arrears")),
                 kind=post.get("kind", ""),
@@ -176,31 +205,25 @@ def programme_new(request):
                 cap_per_enterprise=post.get("cap_per_enterprise") or None,
                 process_code=post.get("process_code") or services.DEFAULT_PROCESS,
                 publish=bool(post.get("publish")),
+                problems=problems,
             )
-        except (ServiceError, ValueError) as failure:
-            error = (
-                failure
-                if isinstance(failure, ServiceError)
-                else ValidationFailed(
-                    _("Enter a date as YYYY-MM-DD."),
-                    fields={"apply_until": [_("Enter a date as YYYY-MM-DD.")]},
-                )
-            )
+        except ServiceError as failure:
+            field_errors = failure.fields or {"": [failure.message]}
+            status = failure.status
         else:
             messages.success(request, _("The programme has been saved."))
             return redirect("relief:programme_detail", programme_id=programme.id)
     context = {
         "parks": parks,
         "kinds": ReliefKind.choices,
-        "processes": process_list(actor=request.user).filter(active=True),
+        "processes": services.programme_processes(actor=request.user),
         "default_process": services.DEFAULT_PROCESS,
-        "error": error,
+        "field_errors": field_errors,
+        "error_summary": _error_summary(field_errors),
         "posted": request.POST if request.method == "POST" else {},
         "today": timezone.localdate(),
     }
-    return render(
-        request, "relief/programme_new.html", context, status=error.status if error else 200
-    )
+    return render(request, "relief/programme_new.html", context, status=status)
 
 
 @login_required
