@@ -100,3 +100,27 @@ def test_tenant_orders_a_video_meeting_service_with_the_voucher(page, demo_marke
     page.click("[data-testid=review-submit]")
     page.wait_for_selector("[data-testid=review]")
     assert "画质清晰" in page.locator("[data-testid=review]").inner_text()
+    history = page.locator("[data-testid=order-events]").inner_text()
+    assert "报价 → 已报价 · ¥2,000.00" in history and "2000.00" not in history
+
+
+def test_ticking_voucher_only_sends_one_search_and_logs_no_htmx_error(page, demo_market):
+    problems = []
+    page.on("console", lambda message: problems.append(message.text))
+    _sign_in(page, "tenant")
+    page.goto("/marketplace/")
+    page.wait_for_load_state("networkidle")
+    searches = []
+    page.on(
+        "request",
+        lambda request: (
+            searches.append(request.url)
+            if "/marketplace/?" in request.url and request.headers.get("hx-request")
+            else None
+        ),
+    )
+    page.check("[data-testid=voucher-filter]")
+    page.wait_for_url(re.compile(r".*voucher=1.*"))
+    page.wait_for_load_state("networkidle")
+    assert len(searches) == 1, searches
+    assert not [text for text in problems if "htmx:syntax:error" in text or "htmx" in text]

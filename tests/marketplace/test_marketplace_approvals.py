@@ -128,3 +128,20 @@ def test_provider_staff_add_their_colleagues_but_not_to_others(market):
         catalogue.provider_staff_add(
             actor=market.other_staff, provider=market.provider, user=UserFactory()
         )
+
+
+def test_the_marketplace_processes_are_offered_only_for_their_own_applications(market):
+    from parkos.approvals.models import Process
+    from parkos.marketplace.approvals_door import (
+        PROVIDER_PROCESS,
+        VOUCHER_PROCESS,
+        ensure_processes,
+    )
+    from parkos.relief.services import programme_processes
+
+    ensure_processes()
+    kinds = dict(Process.objects.values_list("code", "subject_type"))
+    assert kinds[PROVIDER_PROCESS] == PROVIDER_SUBJECT
+    assert kinds[VOUCHER_PROCESS] == VOUCHER_SUBJECT
+    offered = {process.code for process in programme_processes(actor=market.operator)}
+    assert not offered & {PROVIDER_PROCESS, VOUCHER_PROCESS}

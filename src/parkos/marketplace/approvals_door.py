@@ -4,20 +4,35 @@ in its own transaction. The operator's and reviewer's direct paths
 (`provider_verify_direct`, `voucher_application_decide_direct`) stay for cases decided
 outside the engine."""
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from parkos.accounts.models import Role
+from parkos.core.templatetags.humanize_cny import cny
 
 PROVIDER_SUBJECT = "marketplace.provider"
 VOUCHER_SUBJECT = "marketplace.voucher_application"
 PROVIDER_PROCESS = "marketplace.provider_verification"
 VOUCHER_PROCESS = "marketplace.voucher_grant"
 
+# The engine keeps process, step and case names as text that operators may edit; ours are
+# written in the park's language (settings.LANGUAGE_CODE), whoever triggers them.
+PROVIDER_PROCESS_NAME = gettext_lazy("Provider verification")
+VOUCHER_PROCESS_NAME = gettext_lazy("Innovation voucher grant")
+PROVIDER_STEP_NAME = gettext_lazy("Operator verification")
+VOUCHER_STEP_NAME = gettext_lazy("Voucher review")
+
+
+def park_language():
+    return translation.override(settings.LANGUAGE_CODE)
+
 
 def _provider_steps() -> list[dict]:
     return [
         {
-            "name": "Operator verification",
+            "name": str(PROVIDER_STEP_NAME),
             "role": Role.OPERATOR_ADMIN,
             "scope": "network",
             "deadline_days": 5,
@@ -29,7 +44,7 @@ def _provider_steps() -> list[dict]:
 def _voucher_steps() -> list[dict]:
     return [
         {
-            "name": "Voucher review",
+            "name": str(VOUCHER_STEP_NAME),
             "role": Role.REVIEWER,
             "scope": "network",
             "deadline_days": 10,
@@ -41,17 +56,20 @@ def _voucher_steps() -> list[dict]:
 def ensure_processes() -> None:
     from parkos.approvals.services import process_ensure
 
-    process_ensure(
-        code=PROVIDER_PROCESS,
-        name="云服务商入驻审核 Provider verification",
-        steps=_provider_steps(),
-    )
-    process_ensure(
-        code=VOUCHER_PROCESS,
-        name="科技创新券申领 Innovation voucher grant",
-        steps=_voucher_steps(),
-        allow_batch=True,
-    )
+    with park_language():
+        process_ensure(
+            code=PROVIDER_PROCESS,
+            name=str(PROVIDER_PROCESS_NAME),
+            steps=_provider_steps(),
+            subject_type=PROVIDER_SUBJECT,
+        )
+        process_ensure(
+            code=VOUCHER_PROCESS,
+            name=str(VOUCHER_PROCESS_NAME),
+            steps=_voucher_steps(),
+            allow_batch=True,
+            subject_type=VOUCHER_SUBJECT,
+        )
 
 
 def open_provider_case(*, actor, provider) -> None:
@@ -63,8 +81,21 @@ def open_provider_case(*, actor, provider) -> None:
         process_code=PROVIDER_PROCESS,
         subject_type=PROVIDER_SUBJECT,
         subject_id=str(provider.pk),
-        title=_("Provider verification: %(name)s") % {"name": provider.name},
+        title=provider_case_title(provider),
     )
+
+
+def provider_case_title(provider) -> str:
+    with park_language():
+        return _("Provider verification: %(name)s") % {"name": provider.name}
+
+
+def voucher_case_title(application) -> str:
+    with park_language():
+        return _("Innovation voucher: %(enterprise)s, %(amount)s") % {
+            "enterprise": application.enterprise.name,
+            "amount": cny(application.amount),
+        }
 
 
 def open_voucher_case(*, actor, application) -> None:
@@ -76,8 +107,7 @@ def open_voucher_case(*, actor, application) -> None:
         process_code=VOUCHER_PROCESS,
         subject_type=VOUCHER_SUBJECT,
         subject_id=str(application.pk),
-        title=_("Innovation voucher: %(enterprise)s, %(amount)s CNY")
-        % {"enterprise": application.enterprise.name, "amount": application.amount},
+        title=voucher_case_title(application),
         enterprise=application.enterprise,
     )
     application.case_id = case.pk
@@ -134,7 +164,7 @@ def describe_application(subject_id: str) -> str:
     )
     if application is None:
         return ""
-    return f"{application.enterprise.name} · ¥{application.amount}"
+    return f"{application.enterprise.name} · {cny(application.amount)}"
 
 
 def register() -> None:

@@ -63,6 +63,25 @@ def require_provider_staff(user, provider_id) -> None:
         raise PermissionDenied
 
 
+def can_open_dashboard(user) -> bool:
+    """The provider dashboard shows one of the user's own providers."""
+    return bool(provider_ids(user))
+
+
+def can_review_listings(user) -> bool:
+    return is_operator(user)
+
+
+def can_apply_as_provider(user) -> bool:
+    """Staff of a verified provider already sell here; anyone else may apply."""
+    from parkos.marketplace.models import Provider, ProviderStatus
+
+    own = provider_ids(user)
+    return not (
+        own and Provider.objects.filter(pk__in=own, status=ProviderStatus.VERIFIED).exists()
+    )
+
+
 def is_enterprise_member(user, enterprise_id, roles=ENTERPRISE_ROLES) -> bool:
     return enterprise_id in user_enterprise_ids(user, roles=roles)
 

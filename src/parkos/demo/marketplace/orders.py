@@ -316,8 +316,21 @@ def _move(pending, order, kind, balance_delta, reserved_delta, at):
 
 def _finish(pending, order, events):
     pending.orders.append(order)
+    # The amount each step set, as services/orders.py records it.
+    amounts = {
+        "quote": order.quoted_amount,
+        "place": order.amount,
+        "refund": order.voucher_refunded + order.enterprise_refunded,
+    }
     for action, before, after, at in events:
         pending.events.append(
-            OrderEvent(order=order, at=at, action=action, from_status=before, to_status=after)
+            OrderEvent(
+                order=order,
+                at=at,
+                action=action,
+                from_status=before,
+                to_status=after,
+                amount=amounts.get(action),
+            )
         )
     return order

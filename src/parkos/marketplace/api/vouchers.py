@@ -4,6 +4,7 @@ from uuid import UUID
 
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from ninja import Router, Status
 from ninja.pagination import paginate
 
@@ -64,7 +65,9 @@ def voucher_apply(request, payload: ApplicationIn):
     try:
         programme = selectors.programme_get(actor=request.user, programme_id=payload.programme)
     except Http404 as missing:
-        raise ValidationFailed.for_field("programme", _("Unknown programme.")) from missing
+        raise ValidationFailed.for_field(
+            "programme", pgettext("voucher programme", "Unknown programme.")
+        ) from missing
     if payload.enterprise not in permissions.enterprise_ids(request.user):
         raise ValidationFailed.for_field("enterprise", _("Unknown enterprise."))
     from parkos.parks.selectors import enterprise_get

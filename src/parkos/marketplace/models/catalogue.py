@@ -5,7 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core.money import MoneyField
@@ -30,7 +30,7 @@ class Category(models.Model):
 
     class Meta:
         ordering = ["position", "code"]
-        verbose_name = _("category")
+        verbose_name = pgettext_lazy("service category", "category")
         verbose_name_plural = _("categories")
 
     def __str__(self) -> str:
@@ -42,7 +42,7 @@ class Category(models.Model):
 
 
 class ProviderStatus(models.TextChoices):
-    APPLIED = "applied", _("Applied")
+    APPLIED = "applied", pgettext_lazy("provider status", "Applied")
     VERIFIED = "verified", _("Verified")
     REJECTED = "rejected", _("Rejected")
     SUSPENDED = "suspended", _("Suspended")
@@ -72,7 +72,13 @@ class Provider(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     # Denormalised from the latest ProviderScore so listings sort without a join.
-    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True, blank=True)
+    score = models.DecimalField(
+        pgettext_lazy("quality score", "score"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
     flagged = models.BooleanField(_("flagged for review"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -99,9 +105,9 @@ class DeliveryModel(models.TextChoices):
 class ProductStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PENDING = "pending", _("Awaiting review")
-    LIVE = "live", _("Live")
+    LIVE = "live", pgettext_lazy("product status", "Live")
     REJECTED = "rejected", _("Rejected")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("product status", "Withdrawn")
 
 
 class Product(models.Model):
@@ -110,7 +116,10 @@ class Product(models.Model):
         Provider, verbose_name=_("provider"), on_delete=models.PROTECT, related_name="products"
     )
     category = models.ForeignKey(
-        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="products"
+        Category,
+        verbose_name=pgettext_lazy("service category", "category"),
+        on_delete=models.PROTECT,
+        related_name="products",
     )
     name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)

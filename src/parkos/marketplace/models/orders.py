@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from parkos.core.money import MoneyField
 
@@ -16,7 +17,7 @@ class OrderStatus(models.TextChoices):
     QUOTED = "quoted", _("Quoted")
     ORDERED = "ordered", _("Ordered")
     DELIVERED = "delivered", _("Delivered")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("order status", "Accepted")
     COMPLAINED = "complained", _("Under complaint")
     CANCELLED = "cancelled", _("Cancelled")
     DECLINED = "declined", _("Declined")
@@ -54,7 +55,7 @@ class Order(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     status = models.CharField(_("status"), max_length=12, choices=OrderStatus.choices)
-    message = models.TextField(_("message"), blank=True)
+    message = models.TextField(pgettext_lazy("enquiry", "message"), blank=True)
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
     quoted_amount = MoneyField(_("quoted amount (CNY)"), null=True, blank=True)
     quote_note = models.TextField(_("quote note"), blank=True)
@@ -70,8 +71,12 @@ class Order(models.Model):
         on_delete=models.PROTECT,
         related_name="orders",
     )
-    period_start = models.DateField(_("period start"), null=True, blank=True)
-    period_end = models.DateField(_("period end"), null=True, blank=True)
+    period_start = models.DateField(
+        pgettext_lazy("service period", "period start"), null=True, blank=True
+    )
+    period_end = models.DateField(
+        pgettext_lazy("service period", "period end"), null=True, blank=True
+    )
     renewal_of = models.ForeignKey(
         "self",
         verbose_name=_("renewal of"),
@@ -131,8 +136,31 @@ class Order(models.Model):
         return self.number
 
 
+class OrderAction(models.TextChoices):
+    """What an OrderEvent records, named as the order's history reads."""
+
+    ENQUIRE = "enquire", pgettext_lazy("order event", "Enquiry sent")
+    QUOTE = "quote", pgettext_lazy("order event", "Quote sent")
+    DECLINE = "decline", pgettext_lazy("order event", "Enquiry declined")
+    PLACE = "place", pgettext_lazy("order event", "Order placed")
+    DELIVER = "deliver", pgettext_lazy("order event", "Delivered")
+    ACCEPT = "accept", pgettext_lazy("order event", "Delivery accepted")
+    COMPLAIN = "complain", pgettext_lazy("order event", "Complaint filed")
+    UPHOLD = "uphold", pgettext_lazy("order event", "Complaint upheld")
+    DISMISS = "dismiss", pgettext_lazy("order event", "Complaint dismissed")
+    CANCEL = "cancel", pgettext_lazy("order event", "Cancelled")
+    CANCEL_AT_END = (
+        "cancel_at_end",
+        pgettext_lazy("order event", "Subscription cancelled at the end of its period"),
+    )
+    CANCEL_NOW = "cancel_now", pgettext_lazy("order event", "Subscription cancelled at once")
+    REFUND = "refund", pgettext_lazy("order event", "Refunded in full")
+    REFUND_PART = "refund_part", pgettext_lazy("order event", "Partly refunded")
+
+
 class OrderEvent(models.Model):
-    """A state change of an order: who, when, from what to what."""
+    """A state change of an order: who, when, from what to what, and the amount it set
+    (a quote, an order, a refund) as a value, so the history formats it for the reader."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
@@ -140,9 +168,10 @@ class OrderEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    action = models.CharField(_("action"), max_length=20)
-    from_status = models.CharField(max_length=12, blank=True)
-    to_status = models.CharField(max_length=12)
+    action = models.CharField(_("action"), max_length=20, choices=OrderAction.choices)
+    from_status = models.CharField(max_length=12, blank=True, choices=OrderStatus.choices)
+    to_status = models.CharField(max_length=12, choices=OrderStatus.choices)
+    amount = MoneyField(_("amount (CNY)"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
 
     class Meta:
@@ -166,7 +195,9 @@ class OrderRefund(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
-    reason = models.CharField(_("reason"), max_length=12, choices=RefundReason.choices)
+    reason = models.CharField(
+        pgettext_lazy("refund", "reason"), max_length=12, choices=RefundReason.choices
+    )
     complaint = models.ForeignKey(
         "marketplace.Complaint",
         verbose_name=_("complaint"),
@@ -235,7 +266,7 @@ class Review(models.Model):
 
 
 class ComplaintStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("complaint status", "Open")
     UPHELD = "upheld", _("Upheld")
     DISMISSED = "dismissed", _("Dismissed")
 
@@ -257,7 +288,7 @@ class Complaint(models.Model):
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(_("raised at"))
+    created_at = models.DateTimeField(pgettext_lazy("complaint", "raised at"))
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
 
     class Meta:
@@ -277,7 +308,9 @@ class ProviderScore(models.Model):
         "marketplace.Provider", on_delete=models.CASCADE, related_name="scores"
     )
     computed_at = models.DateTimeField(_("computed at"))
-    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
+    score = models.DecimalField(
+        pgettext_lazy("quality score", "score"), max_digits=5, decimal_places=2
+    )
     rating = models.DecimalField(_("smoothed rating"), max_digits=4, decimal_places=2)
     sla_compliance = models.DecimalField(_("SLA compliance"), max_digits=5, decimal_places=4)
     complaint_rate = models.DecimalField(_("complaint rate"), max_digits=5, decimal_places=4)

@@ -47,6 +47,11 @@ class VoucherProgramme(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def copay_percent(self) -> str:
+        """The voucher's share as people read it: 50, 33.3 (per cent)."""
+        return f"{self.copay_ratio * 100:.1f}".removesuffix(".0")
+
 
 class ApplicationStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")

@@ -1,7 +1,11 @@
 """Reads of orders, reviews, complaints and the provider dashboard."""
 
+from datetime import date
+from decimal import Decimal
+
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from parkos.marketplace import permissions
 from parkos.marketplace.models import (
@@ -135,5 +139,28 @@ def provider_dashboard(*, actor, provider: Provider) -> dict:
             ("orders", figures["orders"]),
             ("accepted", figures["accepted"]),
         ],
-        "revenue": revenue,
+        "revenue": _every_month(revenue, until=timezone.localdate()),
     }
+
+
+def _month(value) -> date:
+    # TruncMonth gives a datetime on a DateTimeField (in the current time zone).
+    return date(value.year, value.month, 1)
+
+
+def _every_month(rows: list[dict], *, until: date) -> list[dict]:
+    """One row per month from the first month with revenue to `until`'s month, months
+    without revenue as zero, so a chart's time axis is even."""
+    if not rows:
+        return []
+    found = {_month(row["month"]): row for row in rows}
+    month = min(found)
+    last = max(max(found), date(until.year, until.month, 1))
+    every = []
+    while month <= last:
+        every.append(
+            found.get(month)
+            or {"month": month, "total": Decimal("0.00"), "voucher": Decimal("0.00"), "n": 0}
+        )
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return every

@@ -94,7 +94,8 @@ def complaint_resolve(
             order=order,
             action="refund" if total == left else "refund_part",
             actor=actor,
-            note=f"{total} · {complaint.resolution}",
+            amount=total,
+            note=complaint.resolution,
         )
         order_refund(
             actor=actor,

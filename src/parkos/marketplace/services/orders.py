@@ -20,6 +20,7 @@ from parkos.marketplace.errors import MarketplaceError
 from parkos.marketplace.models import (
     BillingPeriod,
     Order,
+    OrderAction,
     OrderEvent,
     OrderStatus,
     Plan,
@@ -51,12 +52,15 @@ TRANSITIONS: dict[str, tuple[frozenset, str, str | None]] = {
 }
 
 
-def transition(*, order: Order, action: str, actor, note: str = "", at=None) -> Order:
+def transition(*, order: Order, action: str, actor, note: str = "", amount=None, at=None) -> Order:
     sources, target, stamp = TRANSITIONS[action]
     if order.status not in sources:
         raise Conflict(
-            _("An order that is %(status)s cannot be %(action)s.")
-            % {"status": order.get_status_display() if order.status else "-", "action": action},
+            _("An order that is %(status)s does not allow this step: %(action)s.")
+            % {
+                "status": order.get_status_display() if order.status else "-",
+                "action": OrderAction(action).label,
+            },
             code=MarketplaceError.WRONG_STATE,
         )
     at = at or now()
@@ -77,6 +81,7 @@ def transition(*, order: Order, action: str, actor, note: str = "", at=None) -> 
         action=action,
         from_status=before,
         to_status=target,
+        amount=amount,
         note=note[:500],
     )
     return order
@@ -161,7 +166,13 @@ def quote_give(*, actor, order: Order, amount, note: str = "", valid_days: int =
         raise ValidationFailed.for_field("valid_days", _("Enter a whole number from 1 to 365."))
     order.quote_valid_until = timezone.localdate() + timedelta(days=valid_days)
     order.save(update_fields=["quoted_amount", "quote_note", "quote_valid_until"])
-    return transition(order=order, action="quote", actor=actor, note=str(order.quoted_amount))
+    return transition(
+        order=order,
+        action="quote",
+        actor=actor,
+        amount=order.quoted_amount,
+        note=order.quote_note,
+    )
 
 
 @transaction.atomic
@@ -280,7 +291,7 @@ def order_place(
         invoice=invoice or {},
     )
     Product.objects.filter(pk=order.product_id).update(order_count=F("order_count") + 1)
-    transition(order=order, action="place", actor=actor, at=at, note=str(order.amount))
+    transition(order=order, action="place", actor=actor, at=at, amount=order.amount)
     audit_record(
         actor=actor,
         action="order.place",

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from parkos.core.errors import ServiceError, ValidationFailed
@@ -249,7 +249,7 @@ def provider_dashboard(request):
         "enquiries": _("Enquiries"),
         "quotes": _("Quotes"),
         "orders": _("Orders"),
-        "accepted": _("Accepted"),
+        "accepted": pgettext("order status", "Accepted"),
     }
     funnel_chart = {
         "tooltip": {"trigger": "item"},
