@@ -58,6 +58,9 @@ def test_tenant_to_technician_to_rating_to_ranking(page, demo, tmp_path):
     before = MonthlyScore.objects.get(company=company, month=month).total
 
     _sign_in(page, "tenant")
+    # A tenant's tabs lead only to pages it may open: its profile, not the ranking.
+    assert page.locator("[data-testid=nav-scores]").count() == 0
+    assert page.locator("[data-testid=nav-profile]").count() == 1
     page.click("[data-testid=new-ticket]")
     page.fill("#id_description", DESCRIPTION)
     page.click("[data-testid=submit-ticket]")
@@ -100,3 +103,11 @@ def test_tenant_to_technician_to_rating_to_ranking(page, demo, tmp_path):
     page.wait_for_function(
         "document.querySelector('[data-chart=ranking-chart]').dataset.rendered === '1'"
     )
+    assert page.locator("[data-testid=nav-profile]").count() == 0
+    # Closing a month cannot be undone: the operator is asked first, and saying no keeps it
+    # open.
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.click("[data-testid=close-month] button")
+    assert asked and "关账" in asked[0]
+    assert page.locator("[data-testid=month-closed]").count() == 0

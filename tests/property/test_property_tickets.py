@@ -26,9 +26,9 @@ def test_tenant_ticket_is_classified_and_assigned_with_reasons(place, trained):
     assert ticket.confidence >= 0.6
     assert ticket.status == "dispatched"
     assert ticket.assignee == place.hvac_near
-    reasons = "; ".join(ticket.assignment_reasons)
+    reasons = "; ".join(ticket.assignment_reason_texts)
     assert "on shift until" in reasons or "值班" in reasons
-    assert any("0" in r for r in ticket.assignment_reasons)
+    assert any("0" in r for r in ticket.assignment_reason_texts)
     assert ticket.enterprise == place.enterprise
     kinds = list(ticket.events.values_list("kind", flat=True))
     assert kinds == ["created", "classified", "dispatch"]
@@ -71,7 +71,8 @@ def test_dispatcher_override_is_logged_and_audited(place):
         actor=place.dispatcher, ticket=ticket, technician=place.hvac_off
     )
     assert ticket.assignee == place.hvac_off
-    assert ticket.assignment_reasons[0] in ("chosen by the dispatcher", "调度员指定")
+    assert ticket.assignment_reasons[0] == {"code": "dispatcher"}
+    assert ticket.assignment_reason_texts[0] in ("chosen by the dispatcher", "调度员指定")
     assert TicketEvent.objects.filter(ticket=ticket, kind="override").exists()
     assert AuditEntry.objects.filter(
         action="property.dispatch_override", object_id=str(ticket.id)

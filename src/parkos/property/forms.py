@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from parkos.property.models import Category, Frequency, Priority, TicketKind
 
@@ -8,7 +9,7 @@ class TicketForm(forms.Form):
     unit = forms.ChoiceField(label=_("Place"), required=False)
     kind = forms.ChoiceField(label=_("Type"), choices=TicketKind.choices, initial=TicketKind.REPAIR)
     category = forms.ChoiceField(
-        label=_("Category"),
+        label=pgettext_lazy("ticket", "Category"),
         required=False,
         choices=[("", _("Let smart dispatch decide")), *Category.choices],
     )
@@ -16,7 +17,9 @@ class TicketForm(forms.Form):
         label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL
     )
     title = forms.CharField(label=_("Title"), required=False, max_length=200)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(
+        label=pgettext_lazy("ticket", "Description"), widget=forms.Textarea(attrs={"rows": 4})
+    )
     preferred_time = forms.DateTimeField(
         label=_("Preferred time"),
         required=False,
@@ -90,7 +93,9 @@ class InspectionScheduleForm(forms.Form):
         required=False,
         empty_label=_("The whole zone"),
     )
-    active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    active = forms.BooleanField(
+        label=pgettext_lazy("schedule", "Active"), required=False, initial=True
+    )
 
     def __init__(self, *args, templates, technicians, buildings, **kwargs):
         super().__init__(*args, **kwargs)

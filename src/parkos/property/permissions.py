@@ -7,6 +7,8 @@
   override and raise tickets for phone calls; technicians act on tickets assigned to them.
 - Park operators see every company of their parks, set the score weights, record spot
   checks, send surveys, compute and close months.
+- The operations center (IOC operators of a park) reads, but never acts on, the tickets its
+  park's alarms opened: it follows the response it is watching.
 - A company sees its own score breakdown only; the operator sees the whole ranking.
 - Patrol inspections (checklists and their schedules) are planned by the company's property
   manager and by the operator of its park; dispatchers see the rounds, technicians walk
@@ -24,11 +26,12 @@ from parkos.accounts.selectors import (
     user_park_ids,
 )
 from parkos.core.errors import Forbidden
-from parkos.property.models import PropertyCompany
+from parkos.property.models import PropertyCompany, TicketSource
 
 STAFF_ROLES = (Role.PROPERTY_MANAGER, Role.DISPATCHER, Role.TECHNICIAN)
 DESK_ROLES = (Role.PROPERTY_MANAGER, Role.DISPATCHER)
 OPERATOR_ROLES = (Role.OPERATOR_ADMIN,)
+IOC_ROLES = (Role.IOC_OPERATOR,)
 
 
 def company_ids(user, *roles) -> set[str]:
@@ -42,10 +45,25 @@ def operator_park_ids(user) -> set | None:
     ids = user_park_ids(user, *OPERATOR_ROLES)
     if ids is None:
         return None
+    return _with_branches(user, ids)
+
+
+def _with_branches(user, ids: set) -> set:
     from parkos.parks.selectors import park_list
 
     branches = park_list(actor=user).filter(parent_id__in=ids).values_list("id", flat=True)
     return set(ids) | set(branches)
+
+
+def ioc_park_ids(user) -> set | None:
+    """Parks whose operations center the user staffs (with their branches); None means all,
+    empty means none."""
+    if not user_has_role(user, *IOC_ROLES):
+        return set()
+    ids = user_park_ids(user, *IOC_ROLES)
+    if ids is None:
+        return None
+    return _with_branches(user, ids)
 
 
 def is_operator(user) -> bool:
@@ -68,6 +86,11 @@ def ticket_visibility(user) -> Q:
     if parks is None:
         return Q()
     visible = Q(enterprise_id__in=user_enterprise_ids(user)) | Q(company__park_id__in=parks)
+    ioc = ioc_park_ids(user)
+    if ioc is None:
+        visible |= Q(source=TicketSource.ALARM)
+    elif ioc:
+        visible |= Q(source=TicketSource.ALARM, company__park_id__in=ioc)
     desk = company_ids(user, *DESK_ROLES)
     if desk:
         visible |= Q(company_id__in=desk)

@@ -1,4 +1,4 @@
-"""Choosing the technician for a ticket, with the reasons in words.
+"""Choosing the technician for a ticket, with the reasons (as codes, worded when shown).
 
 Candidates are the company's active technicians with the category's skill. Among them, one
 on shift now beats one who is not, one covering the ticket's zone beats one who does not;
@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from parkos.property.models import LOAD_STATUSES, Category, Shift, Technician, Ticket
+from parkos.property import reasons
+from parkos.property.models import LOAD_STATUSES, Shift, Technician, Ticket
 
 
 @dataclass
@@ -24,13 +24,13 @@ class Candidate:
     load: int
     distance_m: float | None
     same_building: bool
-    skill_label: str = ""
+    category: str = ""
     technician: Technician | None = None
 
     @property
-    def reasons(self) -> list[str]:
-        # Worded on demand: only the chosen candidate's reasons are ever shown.
-        return _reasons(self, self.skill_label)
+    def reasons(self) -> list[dict]:
+        # Built on demand: only the chosen candidate's reasons are ever kept.
+        return _reasons(self, self.category)
 
     def sort_key(self):
         return (
@@ -90,7 +90,6 @@ def candidates(*, company, category: str, building=None, zone_id=None, now=None)
         .annotate(n=Count("id"))
         .values_list("assignee_id", "n")
     )
-    label = str(Category(category).label) if category in Category.values else category
     target = (building.latitude, building.longitude) if building is not None else None
     result = []
     for tech_id, _skills, username, base_id, lat, lng, covers in rows:
@@ -103,30 +102,27 @@ def candidates(*, company, category: str, building=None, zone_id=None, now=None)
             load=loads.get(tech_id, 0),
             distance_m=None if same or base_id is None else _distance_m((lat, lng), target),
             same_building=same,
-            skill_label=label,
+            category=category,
         )
         result.append(cand)
     result.sort(key=Candidate.sort_key)
     return result
 
 
-def _reasons(cand: Candidate, label: str) -> list[str]:
-    reasons = [_("%(skill)s skill") % {"skill": label}]
+def _reasons(cand: Candidate, category: str) -> list[dict]:
+    found = [reasons.skill(category)]
     if cand.shift_end is not None:
-        end = timezone.localtime(cand.shift_end)
-        # A shift ending another day (an on-call rota) names the day too.
-        shown = end.strftime("%H:%M" if end.date() == timezone.localdate() else "%m-%d %H:%M")
-        reasons.append(_("on shift until %(time)s") % {"time": shown})
+        found.append(reasons.on_shift(cand.shift_end))
     else:
-        reasons.append(_("not on shift now"))
+        found.append(reasons.off_shift())
     if not cand.covers_zone:
-        reasons.append(_("outside the zones covered"))
-    reasons.append(_("%(count)d open tickets") % {"count": cand.load})
+        found.append(reasons.outside_zones())
+    found.append(reasons.open_tickets(cand.load))
     if cand.same_building:
-        reasons.append(_("same building"))
+        found.append(reasons.same_building())
     elif cand.distance_m is not None:
-        reasons.append(_("%(metres)d m away") % {"metres": round(cand.distance_m)})
-    return reasons
+        found.append(reasons.distance(cand.distance_m))
+    return found
 
 
 def choose(*, company, category: str, building=None, zone_id=None, now=None) -> Candidate | None:

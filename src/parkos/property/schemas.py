@@ -43,6 +43,14 @@ class TicketOut(Schema):
     def resolve_assignee(ticket) -> str | None:
         return str(ticket.assignee.user) if ticket.assignee_id else None
 
+    @staticmethod
+    def resolve_title(ticket) -> str:
+        return str(ticket.heading)
+
+    @staticmethod
+    def resolve_assignment_reasons(ticket) -> list[str]:
+        return ticket.assignment_reason_texts
+
 
 class TicketIn(Schema):
     unit: UUID | None = None

@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Avg
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from parkos.property.models import (
     Category,
@@ -57,7 +58,10 @@ FORMULAS = [
             "items passed; a month without rounds scores 100."
         ),
     ),
-    (_("Total"), _("The weighted mean of the four with the operator's weights, 2 decimals.")),
+    (
+        pgettext_lazy("assessment", "Total"),
+        _("The weighted mean of the four with the operator's weights, 2 decimals."),
+    ),
 ]
 
 
@@ -153,7 +157,7 @@ def indicators(company, month: date) -> dict:
         "resolved": len(resolved),
         "ratings": len(ratings),
         "avg_rating": round(sum(ratings) / len(ratings), 2) if ratings else None,
-        "survey_rating": float(survey) if survey is not None else None,
+        "survey_rating": round(float(survey), 2) if survey is not None else None,
         "incidents": incidents,
         "findings": {s: findings.count(s) for s in FINDING_POINTS if findings.count(s)},
         "rounds": len(rounds),

@@ -86,8 +86,11 @@ def _categories():
 
 @login_required
 def ticket_detail(request, ticket_id):
-    user = request.user
-    ticket = selectors.ticket_get(actor=user, ticket_id=ticket_id)
+    ticket = selectors.ticket_get(actor=request.user, ticket_id=ticket_id)
+    return render(request, "property/ticket_detail.html", _detail_context(request.user, ticket))
+
+
+def _detail_context(user, ticket) -> dict:
     desk = permissions.can_desk(user, ticket.company_id)
     labels = dict(Category.choices)
     context = {
@@ -104,8 +107,10 @@ def ticket_detail(request, ticket_id):
         if desk
         else [],
         "category_label": labels.get(ticket.category, ""),
+        "predicted_label": labels.get(ticket.predicted_category, ticket.predicted_category),
+        "comment_max": services.MAX_RATING_COMMENT,
     }
-    return render(request, "property/ticket_detail.html", context)
+    return context
 
 
 ACTIONS = {"accept", "arrive", "resolve", "confirm", "reopen", "cancel", "dispatch", "photos"}
@@ -161,6 +166,13 @@ def ticket_action(request, ticket_id, action):
     except ServiceError as failure:
         details = "; ".join(str(m) for msgs in failure.fields.values() for m in msgs)
         messages.error(request, details or str(failure.message))
+        if action == "confirm":
+            # The rating form comes back with what the tenant wrote, not empty.
+            context = _detail_context(user, ticket)
+            context.update(
+                rating_entered=post.get("rating", ""), comment_entered=post.get("comment", "")
+            )
+            return render(request, "property/ticket_detail.html", context, status=422)
     else:
         messages.success(request, _("Done."))
     return redirect("property:ticket_detail", ticket_id=ticket.id)

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from parkos.accounts.selectors import user_enterprise_ids
@@ -15,9 +16,34 @@ from parkos.property.months import month_range, parse_month, previous_month
 from parkos.property.services.assessment import weights_for
 
 
+def _labelled(failure: ServiceError, labels: dict) -> str:
+    """The failure's messages, each after the name of the field it is about, so a form of
+    many fields says which one to fix."""
+    parts = []
+    for field, msgs in (failure.fields or {}).items():
+        for message in msgs:
+            label = labels.get(field)
+            parts.append(
+                _("%(field)s: %(message)s") % {"field": label, "message": message}
+                if label
+                else str(message)
+            )
+    return "; ".join(parts) or str(failure.message)
+
+
+WEIGHT_LABELS = {
+    "safety": _lazy("Safety"),
+    "service": _lazy("Service"),
+    "satisfaction": _lazy("Satisfaction"),
+    "inspection": _lazy("Inspections"),
+}
+
+
 @login_required
 def round_form(request, round_id):
     rnd = selectors.round_get(actor=request.user, round_id=round_id)
+    entered = {}
+    status = 200
     if request.method == "POST":
         answers = {}
         for item in rnd.template.items:
@@ -35,12 +61,27 @@ def round_form(request, round_id):
         try:
             services.round_submit(actor=request.user, round_id=rnd.id, answers=answers)
         except ServiceError as failure:
-            details = "; ".join(str(m) for msgs in failure.fields.values() for m in msgs)
-            messages.error(request, details or str(failure.message))
+            labels = {item["key"]: item.get("label", item["key"]) for item in rnd.template.items}
+            messages.error(request, _labelled(failure, labels))
+            status = 422
+            # What the technician typed and ticked comes back with the message.
+            entered = {
+                item["key"]: {
+                    "value": request.POST.get(item["key"], ""),
+                    "note": request.POST.get(f"{item['key']}_note", ""),
+                }
+                for item in rnd.template.items
+            }
         else:
             messages.success(request, _("Round recorded."))
             return redirect("property:home")
-    return render(request, "property/round.html", {"round": rnd})
+    items = [{**item, "entered": entered.get(item["key"], {})} for item in rnd.template.items or ()]
+    return render(
+        request,
+        "property/round.html",
+        {"round": rnd, "items": items, "note_max": services.FINDING_NOTE_MAX},
+        status=status,
+    )
 
 
 @login_required
@@ -65,6 +106,8 @@ def finding_follow_up(request, finding_id):
         )
     except ServiceError as failure:
         messages.error(request, str(failure.message))
+    else:
+        messages.success(request, _("Follow-up recorded."))
     return redirect("property:spot_checks")
 
 
@@ -175,8 +218,7 @@ def scores(request):
                 )
                 messages.success(request, _("Weights saved."))
         except ServiceError as failure:
-            details = "; ".join(str(m) for msgs in failure.fields.values() for m in msgs)
-            messages.error(request, details or str(failure.message))
+            messages.error(request, _labelled(failure, WEIGHT_LABELS))
         return redirect(f"{request.path}?month={month:%Y-%m}")
     history = list(selectors.score_list(actor=user, park_id=park.id if park else None))
     months = month_range(previous_month(previous_month(today.replace(year=today.year - 1))), today)

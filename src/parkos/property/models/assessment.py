@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from parkos.property.models.org import PropertyCompany
 
@@ -37,14 +38,16 @@ class Verdict(models.TextChoices):
 class MonthlyScore(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     company = models.ForeignKey(PropertyCompany, on_delete=models.CASCADE, related_name="scores")
-    month = models.DateField(_("month"))
+    month = models.DateField(pgettext_lazy("assessment", "month"))
     indicators = models.JSONField(default=dict)
     weights = models.JSONField(default=dict)
     safety = models.DecimalField(max_digits=5, decimal_places=2)
     service = models.DecimalField(max_digits=5, decimal_places=2)
     satisfaction = models.DecimalField(max_digits=5, decimal_places=2)
     inspection = models.DecimalField(max_digits=5, decimal_places=2)
-    total = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
+    total = models.DecimalField(
+        pgettext_lazy("assessment", "score"), max_digits=5, decimal_places=2
+    )
     rank = models.PositiveSmallIntegerField(_("rank"))
     verdict = models.CharField(max_length=8, choices=Verdict.choices, blank=True)
     computed_at = models.DateTimeField()

@@ -6,6 +6,7 @@ from datetime import time
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Category(models.TextChoices):
@@ -88,7 +89,7 @@ class Technician(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("technician", "active"), default=True)
 
     class Meta:
         ordering = ["company_id", "user__username"]

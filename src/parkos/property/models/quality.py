@@ -1,11 +1,12 @@
 """Inspections (templates, schedules, rounds), third-party spot checks and surveys."""
 
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from parkos.property.models.org import PropertyCompany, Technician
 
@@ -66,7 +67,7 @@ class InspectionSchedule(models.Model):
         related_name="+",
     )
     frequency = models.CharField(_("frequency"), max_length=8, choices=Frequency.choices)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("schedule", "active"), default=True)
 
     class Meta:
         ordering = ["template__name", "id"]
@@ -155,10 +156,10 @@ class InspectionRound(models.Model):
 
 
 class Severity(models.TextChoices):
-    LOW = "low", _("Low")
-    MEDIUM = "medium", _("Medium")
-    HIGH = "high", _("High")
-    CRITICAL = "critical", _("Critical")
+    LOW = "low", pgettext_lazy("severity", "Low")
+    MEDIUM = "medium", pgettext_lazy("severity", "Medium")
+    HIGH = "high", pgettext_lazy("severity", "High")
+    CRITICAL = "critical", pgettext_lazy("severity", "Critical")
 
 
 class SpotCheck(models.Model):
@@ -185,15 +186,17 @@ class SpotCheck(models.Model):
 
 
 class FindingStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    RECTIFIED = "rectified", _("Rectified")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("finding status", "Open")
+    RECTIFIED = "rectified", pgettext_lazy("finding status", "Rectified")
+    CLOSED = "closed", pgettext_lazy("finding status", "Closed")
 
 
 class Finding(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     spot_check = models.ForeignKey(SpotCheck, on_delete=models.CASCADE, related_name="findings")
-    severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
+    severity = models.CharField(
+        pgettext_lazy("finding", "severity"), max_length=8, choices=Severity.choices
+    )
     description = models.TextField(_("finding"))
     deadline = models.DateField(_("rectify by"))
     status = models.CharField(
@@ -210,6 +213,19 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return self.description[:50]
+
+    @property
+    def follow_up_entries(self) -> list[dict]:
+        """The follow-ups with their time as a datetime, shown in local time like any other."""
+        entries = []
+        for entry in self.follow_ups or ():
+            at = entry.get("at")
+            try:
+                at = datetime.fromisoformat(at) if at else None
+            except (TypeError, ValueError):
+                at = None
+            entries.append({**entry, "at": at})
+        return entries
 
 
 class Survey(models.Model):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from parkos.property.models.org import Category, PropertyCompany, Technician
 
@@ -34,7 +35,7 @@ class TicketSource(models.TextChoices):
 class TicketStatus(models.TextChoices):
     NEW = "new", _("New")
     DISPATCHED = "dispatched", _("Dispatched")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("ticket status", "Accepted")
     ON_SITE = "on_site", _("On site")
     RESOLVED = "resolved", _("Resolved")
     REOPENED = "reopened", _("Reopened")
@@ -105,9 +106,11 @@ class Ticket(models.Model):
     source = models.CharField(_("source"), max_length=12, choices=TicketSource.choices)
     source_ref = models.CharField(_("source reference"), max_length=100, blank=True)
     kind = models.CharField(_("type"), max_length=10, choices=TicketKind.choices)
-    category = models.CharField(_("category"), max_length=16, choices=Category.choices, blank=True)
+    category = models.CharField(
+        pgettext_lazy("ticket", "category"), max_length=16, choices=Category.choices, blank=True
+    )
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"))
+    description = models.TextField(pgettext_lazy("ticket", "description"))
     priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices)
     preferred_time = models.DateTimeField(_("preferred time"), null=True, blank=True)
     status = models.CharField(
@@ -131,7 +134,7 @@ class Ticket(models.Model):
     resolution_due = models.DateTimeField(_("resolution due"), null=True, blank=True)
     response_escalated_at = models.DateTimeField(null=True, blank=True)
     resolution_escalated_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(_("raised at"))
+    created_at = models.DateTimeField(pgettext_lazy("ticket", "raised at"))
     dispatched_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     arrived_at = models.DateTimeField(null=True, blank=True)
@@ -139,7 +142,7 @@ class Ticket(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     reopen_count = models.PositiveSmallIntegerField(default=0)
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
-    rating_comment = models.TextField(_("comment"), blank=True)
+    rating_comment = models.TextField(pgettext_lazy("rating", "comment"), blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -160,6 +163,10 @@ class Ticket(models.Model):
                 condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
                 name="ticket_rating_1_5",
             ),
+            # Filters and statistics count tickets by source: no free words.
+            models.CheckConstraint(
+                condition=Q(source__in=TicketSource.values), name="ticket_source_known"
+            ),
         ]
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")
@@ -171,15 +178,28 @@ class Ticket(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def heading(self) -> str:
+        """The title as shown: a patrol finding's title is the checklist item it failed."""
+        if self.source == TicketSource.INSPECTION:
+            return _("Inspection finding: %(item)s") % {"item": self.title}
+        return self.title
+
+    @property
+    def assignment_reason_texts(self) -> list[str]:
+        from parkos.property.reasons import reasons_text
+
+        return reasons_text(self.assignment_reasons)
+
 
 EVENT_LABELS = {
-    "created": _("Raised"),
+    "created": pgettext_lazy("ticket event", "Raised"),
     "classified": _("Classified"),
     "awaiting_dispatcher": _("Waiting for a dispatcher"),
     "corrected": _("Category corrected"),
     "dispatch": _("Dispatched"),
     "override": _("Dispatcher override"),
-    "accept": _("Accepted"),
+    "accept": pgettext_lazy("ticket event", "Accepted"),
     "arrive": _("Arrived on site"),
     "resolve": _("Resolved"),
     "confirm": _("Confirmed and rated"),
@@ -205,7 +225,7 @@ class TicketEvent(models.Model):
     kind = models.CharField(_("event"), max_length=20)
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(pgettext_lazy("ticket event", "note"), blank=True)
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
@@ -220,6 +240,12 @@ class TicketEvent(models.Model):
     @property
     def label(self) -> str:
         return str(EVENT_LABELS.get(self.kind, self.kind))
+
+    @property
+    def reason_texts(self) -> list[str]:
+        from parkos.property.reasons import reasons_text
+
+        return reasons_text((self.data or {}).get("reasons"))
 
     @property
     def to_status_label(self) -> str:
@@ -258,7 +284,9 @@ class SLAPolicy(models.Model):
 
     company = models.ForeignKey(PropertyCompany, on_delete=models.CASCADE, related_name="slas")
     priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices)
-    category = models.CharField(_("category"), max_length=16, choices=Category.choices, blank=True)
+    category = models.CharField(
+        pgettext_lazy("ticket", "category"), max_length=16, choices=Category.choices, blank=True
+    )
     response_minutes = models.PositiveIntegerField(_("response within (minutes)"))
     resolution_minutes = models.PositiveIntegerField(_("resolution within (minutes)"))
     working_hours = models.BooleanField(_("count working hours only"), default=True)

@@ -7,6 +7,7 @@ from parkos.property.services.assessment import (
 )
 from parkos.property.services.escalation import sla_check
 from parkos.property.services.inspections import (
+    FINDING_NOTE_MAX,
     inspection_schedule_create,
     inspection_schedule_update,
     inspection_template_create,
@@ -22,6 +23,7 @@ from parkos.property.services.quality import (
     tenant_profile_update,
 )
 from parkos.property.services.ticket_steps import (
+    MAX_RATING_COMMENT,
     ticket_accept,
     ticket_add_photos,
     ticket_arrive,
@@ -39,6 +41,8 @@ from parkos.property.services.tickets import (
 from parkos.property.services.training import company_retrain, retrain_all
 
 __all__ = [
+    "FINDING_NOTE_MAX",
+    "MAX_RATING_COMMENT",
     "TRANSITIONS",
     "company_retrain",
     "finding_follow_up",

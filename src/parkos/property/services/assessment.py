@@ -32,7 +32,11 @@ def score_weights_set(*, actor, park, **values) -> ScoreWeights:
             raise ValidationFailed.for_field(name, _("Enter a weight from 0 to 100."))
         cleaned[name] = value.quantize(Decimal("0.01"))
     if sum(cleaned.values()) != 100:
-        raise ValidationFailed.for_field("safety", _("The weights must add up to 100."))
+        raise ValidationFailed.for_field(
+            "__all__",
+            _("The weights must add up to 100 (now %(sum)s).")
+            % {"sum": format(sum(cleaned.values()).normalize(), "f")},
+        )
     weights = ScoreWeights.objects.select_for_update(of=("self",)).filter(
         park=park
     ).first() or ScoreWeights(park=park)

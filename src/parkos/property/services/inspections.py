@@ -284,6 +284,7 @@ def inspection_schedule_create(
         template=template, building=building, frequency=frequency, active=bool(active)
     )
     schedule.technicians.set(technicians)
+    _round_today(schedule, technicians)
     audit_record(
         actor=actor,
         action="property.inspection_schedule_create",
@@ -338,6 +339,7 @@ def inspection_schedule_update(*, actor, schedule: InspectionSchedule, **changes
     delta = diff(before, after)
     if delta:
         _follow_schedule(schedule, technicians)
+        _round_today(schedule, technicians)
         audit_record(
             actor=actor,
             action="property.inspection_schedule_update",
@@ -363,6 +365,32 @@ def _follow_schedule(schedule: InspectionSchedule, technicians) -> None:
 # Rounds
 
 
+def _round_open(schedule: InspectionSchedule, day: date, technician) -> bool:
+    _round, made = InspectionRound.objects.get_or_create(
+        schedule=schedule,
+        due_date=day,
+        defaults={
+            "template": schedule.template,
+            "company_id": schedule.template.company_id,
+            "technician": technician,
+            "building": schedule.building,
+            "items_total": len(schedule.template.items),
+        },
+    )
+    return made
+
+
+def _round_today(schedule: InspectionSchedule, technicians) -> None:
+    """A schedule saved after the morning's generation still has its round today: the
+    manager who plans a daily check at ten expects it walked today, as the page says."""
+    today = timezone.localdate()
+    if not schedule.active or not schedule.is_due(today):
+        return
+    technician = schedule.technician_for(today, technicians)
+    if technician is not None:
+        _round_open(schedule, today, technician)
+
+
 def rounds_generate(*, day: date | None = None) -> int:
     """Patrol rounds due `day` for every active schedule; running it twice adds nothing.
     Rounds left pending from earlier days are marked missed."""
@@ -382,28 +410,34 @@ def rounds_generate(*, day: date | None = None) -> int:
         if technician is None:
             logger.warning("inspection schedule %s has no active technician", schedule.pk)
             continue
-        _round, made = InspectionRound.objects.get_or_create(
-            schedule=schedule,
-            due_date=day,
-            defaults={
-                "template": schedule.template,
-                "company_id": schedule.template.company_id,
-                "technician": technician,
-                "building": schedule.building,
-                "items_total": len(schedule.template.items),
-            },
-        )
-        created += made
+        created += _round_open(schedule, day, technician)
     InspectionRound.objects.filter(status=RoundStatus.PENDING, due_date__lt=day).update(
         status=RoundStatus.MISSED
     )
     return created
 
 
+FINDING_NOTE_MAX = 500
+
+
+def _finding_note(key: str, answer: dict) -> str:
+    note = str(answer.get("note", "") or "").strip()
+    if len(note) > FINDING_NOTE_MAX:
+        raise ValidationFailed.for_field(
+            key,
+            _("A finding note may be at most %(max)d characters (this one has %(count)d).")
+            % {"max": FINDING_NOTE_MAX, "count": len(note)},
+        )
+    return note
+
+
 def _item_result(item: dict, answer: dict) -> dict:
     key = item["key"]
+    note = _finding_note(key, answer)
     if item.get("kind") == ItemKind.VALUE:
         raw = answer.get("value")
+        if raw is None or not str(raw).strip():
+            raise ValidationFailed.for_field(key, _("Enter the reading."))
         try:
             value = Decimal(str(raw))
         except (InvalidOperation, ValueError) as bad:
@@ -419,7 +453,7 @@ def _item_result(item: dict, answer: dict) -> dict:
             "label": item.get("label", key),
             "value": str(value),
             "passed": passed,
-            "note": str(answer.get("note", ""))[:500],
+            "note": note,
         }
     if "passed" not in answer or not isinstance(answer["passed"], bool):
         raise ValidationFailed.for_field(key, _("Mark this item pass or fail."))
@@ -427,7 +461,7 @@ def _item_result(item: dict, answer: dict) -> dict:
         "key": key,
         "label": item.get("label", key),
         "passed": answer["passed"],
-        "note": str(answer.get("note", ""))[:500],
+        "note": note,
     }
 
 
@@ -460,10 +494,10 @@ def round_submit(*, actor, round_id, answers: dict) -> InspectionRound:
 def _finding_ticket(rnd: InspectionRound, item: dict, result: dict, now) -> None:
     from parkos.property.services.tickets import _new_number, _route, _set_deadlines
 
+    # Stored without words of any language: a ticket is read in its reader's language.
     detail = result.get("note") or ""
     if "value" in result:
-        label = _("reading")
-        detail = f"{label} {result['value']}{item.get('unit') or ''} {detail}".strip()
+        detail = f"{result['value']}{item.get('unit') or ''} {detail}".strip()
     ticket = Ticket(
         number=_new_number(now),
         company=rnd.company,
@@ -472,7 +506,8 @@ def _finding_ticket(rnd: InspectionRound, item: dict, result: dict, now) -> None
         source_ref=f"{rnd.id}:{item['key']}",
         kind=TicketKind.REPAIR,
         category=item.get("category") or Category.OTHER,
-        title=_("Inspection finding: %(item)s") % {"item": item["label"]},
+        # The item alone: Ticket.heading words it as a finding in the reader's language.
+        title=str(item["label"])[:200],
         description=f"{rnd.template.name} · {item['label']} · {detail}".strip(" ·"),
         priority=Priority.HIGH,
         created_at=now,

@@ -58,6 +58,9 @@ def ticket_resolve(*, actor, ticket: Ticket, note: str = "", photos=()) -> Ticke
     return ticket
 
 
+MAX_RATING_COMMENT = 1000
+
+
 def _require_tenant(actor, ticket: Ticket) -> None:
     if not permissions.is_tenant_of(actor, ticket):
         raise Forbidden(_("Only the enterprise that raised the ticket may do this."))
@@ -72,8 +75,12 @@ def ticket_confirm(*, actor, ticket: Ticket, rating, comment: str = "") -> Ticke
     if not 1 <= rating <= 5:
         raise ValidationFailed.for_field("rating", _("Give a rating from 1 to 5."))
     comment = (comment or "").strip()
-    if len(comment) > 1000:
-        raise ValidationFailed.for_field("comment", _("The comment is too long."))
+    if len(comment) > MAX_RATING_COMMENT:
+        raise ValidationFailed.for_field(
+            "comment",
+            _("The comment may be at most %(max)d characters (yours has %(count)d).")
+            % {"max": MAX_RATING_COMMENT, "count": len(comment)},
+        )
     ticket = _locked(ticket)
     _require_tenant(actor, ticket)
     if ticket.rating is not None:

@@ -2,6 +2,7 @@
 tenant's confirmation, and the SLA watch. Every change of state is kept as a TicketEvent."""
 
 import uuid
+from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -12,6 +13,7 @@ from parkos.accounts.selectors import user_enterprise_ids
 from parkos.core.audit import audit_record
 from parkos.core.errors import Conflict, Forbidden, ValidationFailed
 from parkos.property import categorize, permissions, routing, sla
+from parkos.property import reasons as why
 from parkos.property.models import (
     OPEN_STATUSES,
     Category,
@@ -29,6 +31,8 @@ from parkos.property.models import (
 from parkos.property.photos import checked_photos
 
 MAX_DESCRIPTION = 4000
+# A time picked on the form a few minutes ago is still "now" when it is sent.
+PREFERRED_TIME_GRACE = timedelta(minutes=15)
 S = TicketStatus
 # action: (statuses it may start from, status it leads to)
 TRANSITIONS = {
@@ -149,6 +153,12 @@ def ticket_create(
     source = _choice("source", source, TicketSource)
     if source in (TicketSource.ALARM, TicketSource.INSPECTION):
         raise ValidationFailed.for_field("source", _("Choose one of the listed values."))
+    now = timezone.now()
+    if preferred_time is not None and preferred_time < now - PREFERRED_TIME_GRACE:
+        raise ValidationFailed.for_field(
+            "preferred_time",
+            _("The preferred time has already passed: choose a time from now on."),
+        )
     checked = checked_photos(photos)
     if unit is None and building is None:
         raise ValidationFailed.for_field("unit", _("Say where the problem is."))
@@ -157,7 +167,6 @@ def ticket_create(
     company = _company_for_building(building)
     if company is None:
         raise ValidationFailed.for_field("unit", _("No property company serves this place."))
-    now = timezone.now()
     holders = _leaseholders(unit, timezone.localdate()) if unit is not None else set()
     own = user_enterprise_ids(actor)
     if permissions.can_desk(actor, company.id):
@@ -227,6 +236,7 @@ def ticket_open_for_alarm(
     open ticket per (source, source_ref)."""
     category = _choice("category", category, Category)
     priority = _choice("priority", priority, Priority)
+    source = _system_source(source)
     description, title = _clean_text(description, title)
     if not source_ref:
         raise ValidationFailed.for_field("source_ref", _("This field is required."))
@@ -245,7 +255,7 @@ def ticket_open_for_alarm(
                 number=_new_number(now),
                 company=company,
                 building=building,
-                source=TicketSource.ALARM if source == "alarm" else source[:12],
+                source=source,
                 source_ref=source_ref[:100],
                 kind=TicketKind.REPAIR,
                 category=category,
@@ -266,10 +276,25 @@ def ticket_open_for_alarm(
     return ticket
 
 
+SYSTEM_SOURCES = (TicketSource.ALARM, TicketSource.INSPECTION)
+
+
+def _system_source(source: str) -> str:
+    """The source of a ticket the system raises: one of the Ticket source values, never a
+    free word (filters and statistics count tickets by these values)."""
+    if source not in SYSTEM_SOURCES:
+        raise ValidationFailed.for_field(
+            "source",
+            _("Unknown ticket source “%(source)s”: a system ticket comes from one of %(choices)s.")
+            % {"source": source, "choices": ", ".join(str(s.value) for s in SYSTEM_SOURCES)},
+            code="unknown_source",
+        )
+    return source
+
+
 def _open_for_ref(source: str, source_ref: str) -> Ticket | None:
-    stored_source = TicketSource.ALARM if source == "alarm" else source[:12]
     return Ticket.objects.filter(
-        source=stored_source, source_ref=source_ref[:100], status__in=OPEN_STATUSES
+        source=source, source_ref=source_ref[:100], status__in=OPEN_STATUSES
     ).first()
 
 
@@ -374,7 +399,7 @@ def ticket_dispatch(*, actor, ticket: Ticket, category: str = "", technician=Non
         return ticket
     suggested_id = ranked[0].technician_id if ranked else None
     match = next((c for c in ranked if c.technician_id == technician.id), None)
-    reasons = [_("chosen by the dispatcher"), *(match.reasons if match else [])]
+    reasons = [why.dispatcher(), *(match.reasons if match else [])]
     _assign(ticket, technician, reasons, actor=actor, at=now, kind="override")
     if suggested_id != technician.id:
         _event(
