@@ -82,3 +82,17 @@ def test_sse_stream_sends_events(client, site, django_capture_on_commit_callback
         )
     chunk = next(stream).decode()
     assert "event: alarm" in chunk and "烟感报警" in chunk
+
+
+@pytest.mark.django_db
+def test_a_tenant_sees_the_operations_center_only_when_its_units_have_devices(
+    client, site, make_device
+):
+    client.force_login(site.tenant)
+    client.raise_request_exception = False
+    assert 'href="/iot/"' not in client.get("/enterprises/").content.decode()
+    assert client.get("/iot/").status_code == 403
+
+    make_device("climate", unit=site.unit, name="租户办公室温湿度")
+    assert 'href="/iot/"' in client.get("/enterprises/").content.decode()
+    assert client.get("/iot/").status_code == 200

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from parkos.crowd.models import Area
 
@@ -31,7 +32,9 @@ def _line(name: str, value: int, colour: str) -> dict:
 
 
 def _band(name: str, lower: list, upper: list, stack: str, opacity: float) -> list[dict]:
-    """An interval drawn as a transparent lower series with the width stacked on it."""
+    """An interval drawn as a transparent lower series with the width stacked on it. Both
+    carry the band's colour, so the legend's mark (taken from the first) matches it."""
+    band_colour = {"color": COLOURS["forecast"], "opacity": opacity}
     return [
         {
             "name": name,
@@ -40,6 +43,7 @@ def _band(name: str, lower: list, upper: list, stack: str, opacity: float) -> li
             "stack": stack,
             "symbol": "none",
             "lineStyle": {"opacity": 0},
+            "itemStyle": band_colour,
             "tooltip": {"show": False},
         },
         {
@@ -53,9 +57,21 @@ def _band(name: str, lower: list, upper: list, stack: str, opacity: float) -> li
             "symbol": "none",
             "lineStyle": {"opacity": 0},
             "areaStyle": {"color": COLOURS["forecast"], "opacity": opacity},
+            "itemStyle": band_colour,
             "tooltip": {"show": False},
         },
     ]
+
+
+def _axis_max(area: Area, actual: list, upper_95: list) -> int:
+    """Room above the capacity line and above the highest band and count, so no peak is
+    cut off at the top of the chart."""
+    highest = max(
+        [area.critical_threshold, area.capacity]
+        + [value for _moment, value in actual if value is not None]
+        + [value for _moment, value in upper_95],
+    )
+    return round(highest * 1.1)
 
 
 def area_chart(
@@ -109,7 +125,7 @@ def area_chart(
         "yAxis": {
             "type": "value",
             "name": _("people per hour"),
-            "max": round(max(area.critical_threshold, area.capacity) * 1.15),
+            "max": _axis_max(area, actual_data, upper_95),
         },
         "dataZoom": [{"type": "inside"}, {"type": "slider", "height": 18}],
         "series": [
@@ -135,8 +151,16 @@ def area_chart(
                     "symbol": "none",
                     "data": [
                         _line(_("Capacity"), area.capacity, COLOURS["capacity"]),
-                        _line(_("Warning"), area.warning_threshold, COLOURS["warning"]),
-                        _line(_("Critical"), area.critical_threshold, COLOURS["critical"]),
+                        _line(
+                            pgettext("crowd warning", "Warning"),
+                            area.warning_threshold,
+                            COLOURS["warning"],
+                        ),
+                        _line(
+                            pgettext("crowd warning", "Critical"),
+                            area.critical_threshold,
+                            COLOURS["critical"],
+                        ),
                         {
                             "name": _("Now"),
                             "xAxis": _iso(now),
@@ -155,6 +179,17 @@ def area_chart(
     }
 
 
+def _heat_tip(row: dict) -> str:
+    expected = "—" if row["expected"] is None else f"{round(row['expected']):,}"
+    load = "—" if row["load"] is None else f"{round(row['load'] * 100)}%"
+    return _("%(area)s: expected %(expected)s of %(capacity)s (%(load)s)") % {
+        "area": row["area"].name.replace("{", "(").replace("}", ")"),
+        "expected": expected,
+        "capacity": f"{row['area'].capacity:,}",
+        "load": load,
+    }
+
+
 def heat_map(loads: list[dict]) -> dict:
     """Areas on the schematic park map, sized by capacity and coloured by expected load."""
     data = [
@@ -168,6 +203,8 @@ def heat_map(loads: list[dict]) -> dict:
                 row["area"].capacity,
             ],
             "symbolSize": max(24, min(90, row["area"].capacity ** 0.5 * 2)),
+            # Counts grouped by thousands as everywhere else ("2,774").
+            "tooltip": {"formatter": _heat_tip(row)},
         }
         for row in loads
     ]

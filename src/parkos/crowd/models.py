@@ -10,8 +10,10 @@ import uuid
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+
+from parkos.iot.texts import text_render
 
 
 class AreaKind(models.TextChoices):
@@ -32,7 +34,9 @@ class Area(models.Model):
         "parks.Park", verbose_name=_("park"), on_delete=models.CASCADE, related_name="+"
     )
     name = models.CharField(_("name"), max_length=100)
-    kind = models.CharField(_("kind"), max_length=20, choices=AreaKind.choices)
+    kind = models.CharField(
+        pgettext_lazy("crowd area", "kind"), max_length=20, choices=AreaKind.choices
+    )
     capacity = models.PositiveIntegerField(_("capacity"), validators=[MinValueValidator(1)])
     warning_threshold = models.PositiveIntegerField(
         _("warning threshold"), validators=[MinValueValidator(1)]
@@ -59,6 +63,15 @@ class Area(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# What the forecasting engine's models are called on the pages.
+FORECAST_MODEL_LABELS = {
+    "gradient_boosting": _("Gradient boosting (LightGBM)"),
+    "seasonal_naive": _("Same hour last week"),
+    "recent_weeks_mean": _("Mean of the same hour, last four weeks"),
+    "recent_hour_of_day_mean": _("Mean of the same hour, recent days"),
+}
 
 
 class Counter(models.Model):
@@ -99,6 +112,11 @@ class Counter(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def forecast_model_label(self) -> str:
+        label = FORECAST_MODEL_LABELS.get(self.forecast_model)
+        return str(label) if label else self.forecast_model
+
 
 class CountSource(models.TextChoices):
     IMPORT = "import", _("Imported file")
@@ -108,7 +126,9 @@ class CountSource(models.TextChoices):
 class HourlyCount(models.Model):
     counter = models.ForeignKey(Counter, on_delete=models.CASCADE, related_name="hourly_counts")
     starts_at = models.DateTimeField(_("hour"))
-    count = models.FloatField(_("count"), validators=[MinValueValidator(0)])
+    count = models.FloatField(
+        pgettext_lazy("people count", "count"), validators=[MinValueValidator(0)]
+    )
     source = models.CharField(_("source"), max_length=10, choices=CountSource.choices)
 
     class Meta:
@@ -170,8 +190,8 @@ class ForecastPoint(models.Model):
 
 
 class WarningLevel(models.TextChoices):
-    WARNING = "warning", _("Warning")
-    CRITICAL = "critical", _("Critical")
+    WARNING = "warning", pgettext_lazy("crowd warning", "Warning")
+    CRITICAL = "critical", pgettext_lazy("crowd warning", "Critical")
 
 
 class WarningKind(models.TextChoices):
@@ -181,7 +201,16 @@ class WarningKind(models.TextChoices):
 
 class WarningStatus(models.TextChoices):
     ACTIVE = "active", pgettext_lazy("crowd warning", "Active")
-    CLEARED = "cleared", _("Cleared")
+    CLEARED = "cleared", pgettext_lazy("crowd warning", "Cleared")
+
+
+# What each forecast bound compared with the thresholds is called in a warning.
+BOUND_NAMES = {
+    "upper_80": gettext_noop("upper end of the interval (80%)"),
+    "upper_95": gettext_noop("upper end of the interval (95%)"),
+    "lower_80": gettext_noop("lower end of the interval (80%)"),
+    "lower_95": gettext_noop("lower end of the interval (95%)"),
+}
 
 
 class CrowdWarning(models.Model):
@@ -190,7 +219,9 @@ class CrowdWarning(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="warnings")
-    kind = models.CharField(_("kind"), max_length=10, choices=WarningKind.choices)
+    kind = models.CharField(
+        pgettext_lazy("crowd warning", "kind"), max_length=10, choices=WarningKind.choices
+    )
     level = models.CharField(
         pgettext_lazy("crowd warning", "level"), max_length=10, choices=WarningLevel.choices
     )
@@ -202,10 +233,17 @@ class CrowdWarning(models.Model):
     threshold = models.PositiveIntegerField(_("threshold"))
     lead_hours = models.PositiveSmallIntegerField(_("lead time (hours)"))
     message = models.CharField(pgettext_lazy("crowd warning", "message"), max_length=300)
+    # The message as a message id and parameters (parkos.iot.texts), translated when shown;
+    # `message` keeps it in the park's language.
+    texts = models.JSONField(default=dict, blank=True)
+    # The forecast value compared with the thresholds ("upper_80", ...); blank when live.
+    bound = models.CharField(_("forecast bound"), max_length=12, blank=True)
     alarm_id = models.UUIDField(_("IOC alarm"), null=True, blank=True)
     raised_at = models.DateTimeField(pgettext_lazy("crowd warning", "raised at"))
     updated_at = models.DateTimeField(_("updated at"))
-    cleared_at = models.DateTimeField(_("cleared at"), null=True, blank=True)
+    cleared_at = models.DateTimeField(
+        pgettext_lazy("crowd warning", "cleared at"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["expected_at"]
@@ -222,11 +260,21 @@ class CrowdWarning(models.Model):
     def __str__(self) -> str:
         return self.message
 
+    @property
+    def bound_label(self) -> str:
+        """The bound's name when the count is a bound of the interval, not the forecast."""
+        name = BOUND_NAMES.get(self.bound)
+        return gettext(name) if name else ""
+
+    @property
+    def message_text(self) -> str:
+        return text_render((self.texts or {}).get("message"), self.message)
+
 
 class WarningEventKind(models.TextChoices):
     RAISED = "raised", pgettext_lazy("crowd warning", "Raised")
     CHANGED = "changed", _("Changed")
-    CLEARED = "cleared", _("Cleared")
+    CLEARED = "cleared", pgettext_lazy("crowd warning", "Cleared")
 
 
 class WarningEvent(models.Model):

@@ -82,6 +82,10 @@ class WarningOut(Schema):
         return obj.area.name
 
     @staticmethod
+    def resolve_message(obj):
+        return obj.message_text
+
+    @staticmethod
     def resolve_park(obj):
         return obj.area.park_id
 

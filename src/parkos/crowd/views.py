@@ -3,10 +3,12 @@ forecast, and the upcoming warnings. Thin: selectors do the work."""
 
 from datetime import datetime, timedelta
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from parkos.crowd import charts, forecasting, permissions, selectors
 from parkos.crowd.models import WarningStatus
@@ -26,8 +28,18 @@ def _parks(request):
 
 
 def _chosen_hour(request, now: datetime) -> datetime:
-    wanted = parse_datetime(request.GET.get("at", "") or "")
+    asked = request.GET.get("at", "") or ""
+    try:
+        wanted = parse_datetime(asked)
+    except ValueError:
+        # Well formed but impossible (month 13, hour 99): parse_datetime raises.
+        wanted = None
     if wanted is None:
+        if asked:
+            messages.warning(
+                request,
+                _("“%(asked)s” is not a valid time; the current hour is shown.") % {"asked": asked},
+            )
         return now
     if timezone.is_naive(wanted):
         wanted = timezone.make_aware(wanted)

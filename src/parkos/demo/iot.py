@@ -10,6 +10,7 @@ from parkos.iot import services, storage
 from parkos.iot.catalogue import device_types_ensure
 from parkos.iot.ingest import Reading
 from parkos.iot.models import AlarmRule, Device
+from parkos.iot.rules import combination_message, rate_message, reading_message
 from parkos.iot.simulator import HOT_ROOM, SILENT_METER, SMOKE, demo_token
 from parkos.parks.models import Building
 
@@ -249,19 +250,30 @@ def _alarms(context, park, devices, rng) -> None:
     air = [d for d in devices if d.device_type.code == "air"]
     water = [d for d in devices if d.device_type.code == "water"]
     now = timezone.now()
+
+    def above(device, key, value, limit):
+        return reading_message(device=device, key=key, value=value, comparison="above", high=limit)
+
     plan = [
-        (climate[3], rules["闷热潮湿"], "minor", "温度31.2°C，湿度83%", "active", 3),
-        (air[1], rules["PM2.5超标"], "minor", "pm25 为 88μg/m³，高于 75", "acknowledged", 6),
-        (water[0], rules["用水突增"], "major", "flow 每分钟变化 2.4（上限 1.5）", "cleared", 30),
+        (climate[3], rules["闷热潮湿"], "minor", _muggy(climate[3], 31.2, 83), "active", 3),
+        (air[1], rules["PM2.5超标"], "minor", above(air[1], "pm25", 88, 75), "acknowledged", 6),
+        (
+            water[0],
+            rules["用水突增"],
+            "major",
+            rate_message(device=water[0], key="flow", rate=2.4, limit=1.5),
+            "cleared",
+            30,
+        ),
         (
             climate[7],
             rules["室温过高"],
             "critical",
-            "temperature 为 36.1°C，高于 35",
+            above(climate[7], "temperature", 36.1, 35),
             "cleared",
             200,
         ),
-        (air[2], rules["PM2.5超标"], "minor", "pm25 为 79μg/m³，高于 75", "active", 1),
+        (air[2], rules["PM2.5超标"], "minor", above(air[2], "pm25", 79, 75), "active", 1),
     ]
     for device, rule, severity, message, status, hours_ago in plan:
         at = now - timedelta(hours=hours_ago)
@@ -287,8 +299,19 @@ def _alarms(context, park, devices, rng) -> None:
         dedupe_key=f"{rules['闷热潮湿'].id}:{climate[3].id}",
         severity="minor",
         title=f"{climate[3].name} · 闷热潮湿",
-        message="温度31.5°C，湿度85%",
+        message=_muggy(climate[3], 31.5, 85),
         device=climate[3],
         rule=rules["闷热潮湿"],
     )
     services.alarm_assign(actor=ioc, alarm=repeat, assignee=ioc)
+
+
+def _muggy(device, temperature: float, humidity: float) -> dict:
+    """The message of the demo's combination rule (hot and humid), as the rule writes it."""
+    return combination_message(
+        device=device,
+        readings=[
+            ("temperature", temperature, "above", None, 30),
+            ("humidity", humidity, "above", None, 80),
+        ],
+    )

@@ -2,7 +2,7 @@
 creates any that are missing; a park may add its own types beside them."""
 
 from django.db import transaction
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from parkos.iot.models import DeviceKind, DeviceType, TelemetryKey, ValueKind
 
@@ -11,12 +11,12 @@ NUMBER, BOOLEAN, TEXT = ValueKind.NUMBER, ValueKind.BOOLEAN, ValueKind.TEXT
 # code, name (zh, the demo's language), kind, offline after (s), keys: (key, name, unit, kind)
 STANDARD_TYPES = [
     ("camera", "网络摄像机", DeviceKind.CAMERA, 900, [
-        ("online", N_("online"), "", BOOLEAN),
-        ("bitrate", N_("bitrate"), "kbps", NUMBER),
+        ("online", gettext_noop("online"), "", BOOLEAN),
+        ("bitrate", gettext_noop("bitrate"), "kbps", NUMBER),
     ]),
     ("climate", "温湿度传感器", DeviceKind.CLIMATE, 900, [
-        ("temperature", N_("temperature"), "°C", NUMBER),
-        ("humidity", N_("humidity"), "%", NUMBER),
+        ("temperature", gettext_noop("temperature"), "°C", NUMBER),
+        ("humidity", gettext_noop("humidity"), "%", NUMBER),
     ]),
     ("air", "空气质量传感器", DeviceKind.AIR_QUALITY, 900, [
         ("pm25", "PM2.5", "μg/m³", NUMBER),
@@ -24,37 +24,37 @@ STANDARD_TYPES = [
         ("tvoc", "TVOC", "mg/m³", NUMBER),
     ]),
     ("energy", "智能电表", DeviceKind.ENERGY_METER, 1800, [
-        ("energy", N_("energy"), "kWh", NUMBER),
-        ("power", N_("power"), "kW", NUMBER),
+        ("energy", gettext_noop("energy"), "kWh", NUMBER),
+        ("power", gettext_noop("power"), "kW", NUMBER),
     ]),
     ("water", "智能水表", DeviceKind.WATER_METER, 3600, [
-        ("volume", N_("volume"), "m³", NUMBER),
-        ("flow", N_("flow"), "m³/h", NUMBER),
+        ("volume", gettext_noop("volume"), "m³", NUMBER),
+        ("flow", gettext_noop("flow"), "m³/h", NUMBER),
     ]),
     ("thermal", "红外测温仪", DeviceKind.THERMAL_SCANNER, 900, [
-        ("body_temperature", N_("body temperature"), "°C", NUMBER),
-        ("scans", N_("scans"), "", NUMBER),
+        ("body_temperature", gettext_noop("body temperature"), "°C", NUMBER),
+        ("scans", gettext_noop("scans"), "", NUMBER),
     ]),
     ("parking", "车位传感器", DeviceKind.PARKING_SENSOR, 3600, [
-        ("occupied", N_("occupied"), "", BOOLEAN),
+        ("occupied", gettext_noop("occupied"), "", BOOLEAN),
     ]),
     ("smoke", "烟感火警探测器", DeviceKind.SMOKE_ALARM, 3600, [
-        ("smoke", N_("smoke"), "", BOOLEAN),
-        ("battery", N_("battery"), "%", NUMBER),
+        ("smoke", gettext_noop("smoke"), "", BOOLEAN),
+        ("battery", gettext_noop("battery"), "%", NUMBER),
     ]),
     ("people", "客流计数器", DeviceKind.PEOPLE_COUNTER, 900, [
-        ("count", N_("count"), "", NUMBER),
-        ("in", N_("in"), "", NUMBER),
-        ("out", N_("out"), "", NUMBER),
-        ("occupancy", N_("occupancy"), "", NUMBER),
+        ("count", gettext_noop("count"), "", NUMBER),
+        ("in", gettext_noop("in"), "", NUMBER),
+        ("out", gettext_noop("out"), "", NUMBER),
+        ("occupancy", gettext_noop("occupancy"), "", NUMBER),
     ]),
     ("gate", "门禁闸机", DeviceKind.ACCESS_GATE, 900, [
-        ("passes", N_("passes"), "", NUMBER),
-        ("door_open", N_("door open"), "", BOOLEAN),
-        ("last_card", N_("last card"), "", TEXT),
+        ("passes", gettext_noop("passes"), "", NUMBER),
+        ("door_open", gettext_noop("door open"), "", BOOLEAN),
+        ("last_card", gettext_noop("last card"), "", TEXT),
     ]),
     ("gateway", "物联网网关", DeviceKind.GATEWAY, 600, [
-        ("uptime", N_("uptime"), "s", NUMBER),
+        ("uptime", gettext_noop("uptime"), "s", NUMBER),
     ]),
 ]  # fmt: skip
 

@@ -4,9 +4,11 @@ from datetime import timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from parkos.iot import selectors
 from parkos.iot.models import SEVERITY_ORDER, DeviceKind, ValueKind
+from parkos.iot.texts import metric_label
 
 STATUS_COLOURS = {
     "critical": "#d63939",
@@ -49,13 +51,19 @@ def _worst_severity(alarms) -> dict:
 
 def _labels() -> dict:
     return {
-        "critical": _("Critical"),
+        "critical": pgettext("alarm severity", "Critical"),
         "major": _("Major"),
         "minor": _("Minor"),
-        "warning": _("Warning"),
+        "warning": pgettext("alarm severity", "Warning"),
         "online": _("Online"),
         "offline": _("Offline"),
     }
+
+
+def legend() -> list[tuple[str, str]]:
+    """What the colours of the device dots mean, for the floor views' legend."""
+    labels = _labels()
+    return [(colour, labels[status]) for status, colour in STATUS_COLOURS.items()]
 
 
 def _scatter(devices, alarms, *, now) -> list[dict]:
@@ -150,13 +158,31 @@ def default_chart_device(devices, wanted: str | None):
     return devices[0] if devices else None
 
 
-def device_chart(device, hours: int = 24) -> dict:
+def _key_spec(device, key: str):
+    return next((k for k in device.device_type.keys.all() if k.key == key), None)
+
+
+def chart_label(device) -> str:
+    """The charted key's display name with its unit, e.g. "温度 (°C)"."""
     key = chart_key(device)
+    if not key:
+        return ""
+    return metric_label(_key_spec(device, key)) or key
+
+
+def device_chart(device, hours: int = 24) -> dict | None:
+    """The device's default key over the last hours; None when there is nothing to draw."""
+    key = chart_key(device)
+    if not key:
+        return None
     end = timezone.now()
     series = selectors.telemetry_series(
         device_ids=[device.id], key=key, start=end - timedelta(hours=hours), end=end, bucket=300
     )[device.id]
-    unit = next((k.unit for k in device.device_type.keys.all() if k.key == key), "")
+    if not series:
+        return None
+    spec = _key_spec(device, key)
+    unit = spec.unit if spec else ""
     return {
         "tooltip": {"trigger": "axis"},
         "grid": {"left": 50, "right": 20, "top": 30, "bottom": 30},
@@ -164,7 +190,7 @@ def device_chart(device, hours: int = 24) -> dict:
         "yAxis": {"type": "value", "name": unit, "scale": True},
         "series": [
             {
-                "name": key,
+                "name": metric_label(spec, with_unit=False) or key,
                 "type": "line",
                 "showSymbol": False,
                 "data": [[int(b["ts"].timestamp() * 1000), round(b["avg"], 2)] for b in series],

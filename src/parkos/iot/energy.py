@@ -32,6 +32,19 @@ def _sum(rises: dict, start: datetime, end: datetime) -> float:
     return round(sum(v for ts, v in rises.items() if start <= ts < end), 1)
 
 
+def _until(hourly: dict, start: datetime, elapsed: timedelta) -> float:
+    """Consumption of an earlier day from `start` over `elapsed`, the way today's is
+    known: whole hours, then the share of the next hour that has passed today (today's
+    current hour is only partly over, so comparing it with a whole hour would make every
+    morning look low)."""
+    whole = timedelta(hours=int(elapsed / timedelta(hours=1)))
+    partial = (elapsed - whole) / timedelta(hours=1)
+    end = start + whole
+    total = sum(v for ts, v in hourly.items() if start <= ts < end)
+    total += partial * hourly.get(end, 0.0)
+    return round(total, 1)
+
+
 def meter_figures(*, hourly: dict, daily: dict, last_year: dict, now: datetime) -> dict:
     tz = timezone.get_current_timezone()
     today = timezone.localdate(now)
@@ -45,20 +58,19 @@ def meter_figures(*, hourly: dict, daily: dict, last_year: dict, now: datetime) 
     peak = max(hours_today.items(), key=lambda item: item[1], default=None)
     elapsed = now - midnight
     usual = [
-        _sum(hourly, midnight - timedelta(days=d), midnight - timedelta(days=d) + elapsed)
-        for d in range(1, PROFILE_DAYS + 1)
+        _until(hourly, midnight - timedelta(days=d), elapsed) for d in range(1, PROFILE_DAYS + 1)
     ]
     usual = [u for u in usual if u > 0]
     expected = sum(usual) / len(usual) if usual else None
     so_far = _sum(hourly, midnight, now + timedelta(seconds=1))
     departure = None
     if expected and elapsed >= timedelta(hours=2):
-        departure = round((so_far - expected) / expected, 3)
+        departure = round((so_far - expected) / expected * 100)
     same_day_last_month = last_month + (now - month)
     return {
         "today": so_far,
         "yesterday": _sum(hourly, yesterday, midnight),
-        "yesterday_same_time": _sum(hourly, yesterday, yesterday + elapsed),
+        "yesterday_same_time": _until(hourly, yesterday, elapsed),
         "month": _sum(daily, month, now + timedelta(seconds=1)),
         "last_month": _sum(daily, last_month, month),
         "last_month_same_time": _sum(daily, last_month, same_day_last_month),
@@ -66,8 +78,9 @@ def meter_figures(*, hourly: dict, daily: dict, last_year: dict, now: datetime) 
         "peak_hour": timezone.localtime(peak[0]).hour if peak and peak[1] > 0 else None,
         "peak_kwh": round(peak[1], 1) if peak else None,
         "expected_today": round(expected, 1) if expected else None,
+        # Percent above (+) or below (-) the usual for this time of day.
         "departure": departure,
-        "unusual": departure is not None and abs(departure) > PROFILE_TOLERANCE,
+        "unusual": departure is not None and abs(departure) > PROFILE_TOLERANCE * 100,
         "hourly_today": {timezone.localtime(ts).hour: round(v, 2) for ts, v in hours_today.items()},
         "hourly_yesterday": {
             timezone.localtime(ts).hour: round(v, 2)

@@ -7,6 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from parkos.iot.texts import text_render
 
 
 class DeviceKind(models.TextChoices):
@@ -24,16 +27,18 @@ class DeviceKind(models.TextChoices):
 
 
 class ValueKind(models.TextChoices):
-    NUMBER = "number", _("Number")
+    NUMBER = "number", pgettext_lazy("value kind", "Number")
     BOOLEAN = "boolean", _("Yes / no")
     TEXT = "text", _("Text")
 
 
 class DeviceType(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    code = models.SlugField(_("code"), max_length=40, unique=True)
+    code = models.SlugField(pgettext_lazy("device type", "code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)
-    kind = models.CharField(_("kind"), max_length=20, choices=DeviceKind.choices)
+    kind = models.CharField(
+        pgettext_lazy("device type", "kind"), max_length=20, choices=DeviceKind.choices
+    )
     # A device that has sent nothing for this long is shown offline.
     offline_after = models.PositiveIntegerField(_("offline after (seconds)"), default=900)
 
@@ -290,10 +295,10 @@ class IngestCount(models.Model):
 
 
 class Severity(models.TextChoices):
-    CRITICAL = "critical", _("Critical")
+    CRITICAL = "critical", pgettext_lazy("alarm severity", "Critical")
     MAJOR = "major", _("Major")
     MINOR = "minor", _("Minor")
-    WARNING = "warning", _("Warning")
+    WARNING = "warning", pgettext_lazy("alarm severity", "Warning")
 
 
 SEVERITY_ORDER = [Severity.CRITICAL, Severity.MAJOR, Severity.MINOR, Severity.WARNING]
@@ -334,7 +339,9 @@ class AlarmRule(models.Model):
         on_delete=models.CASCADE,
         related_name="rules",
     )
-    kind = models.CharField(_("kind"), max_length=12, choices=RuleKind.choices)
+    kind = models.CharField(
+        pgettext_lazy("alarm rule", "kind"), max_length=12, choices=RuleKind.choices
+    )
     key = models.CharField(_("key"), max_length=64, blank=True)
     comparison = models.CharField(
         _("comparison"), max_length=8, choices=Comparison.choices, blank=True
@@ -348,7 +355,9 @@ class AlarmRule(models.Model):
     silence_minutes = models.PositiveIntegerField(_("no data for (minutes)"), null=True, blank=True)
     # Combination rules: every condition `{"key", "comparison", "low", "high"}` must hold.
     conditions = models.JSONField(_("conditions"), default=list, blank=True)
-    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
+    severity = models.CharField(
+        pgettext_lazy("alarm", "severity"), max_length=10, choices=Severity.choices
+    )
     opens_ticket = models.BooleanField(_("opens a ticket"), default=False)
     ticket_category = models.CharField(_("ticket category"), max_length=40, blank=True)
     ticket_priority = models.CharField(_("ticket priority"), max_length=20, blank=True)
@@ -387,9 +396,9 @@ class RuleState(models.Model):
 
 
 class AlarmStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("alarm status", "Active")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
-    CLEARED = "cleared", _("Cleared")
+    CLEARED = "cleared", pgettext_lazy("alarm status", "Cleared")
 
 
 class Alarm(models.Model):
@@ -426,15 +435,20 @@ class Alarm(models.Model):
     )
     source = models.CharField(_("source"), max_length=40)
     dedupe_key = models.CharField(max_length=200)
-    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
+    severity = models.CharField(
+        pgettext_lazy("alarm", "severity"), max_length=10, choices=Severity.choices
+    )
     status = models.CharField(
         _("status"), max_length=14, choices=AlarmStatus.choices, default=AlarmStatus.ACTIVE
     )
     title = models.CharField(_("title"), max_length=200)
-    message = models.TextField(_("message"), blank=True)
+    message = models.TextField(pgettext_lazy("alarm", "message"), blank=True)
+    # The title and message as message ids and parameters (see texts.py), translated when
+    # shown; `title` and `message` keep them in the park's language for search and export.
+    texts = models.JSONField(default=dict, blank=True)
     value = models.FloatField(_("value"), null=True, blank=True)
-    count = models.PositiveIntegerField(_("count"), default=1)
-    raised_at = models.DateTimeField(_("raised at"), default=timezone.now)
+    count = models.PositiveIntegerField(pgettext_lazy("alarm", "count"), default=1)
+    raised_at = models.DateTimeField(pgettext_lazy("alarm", "raised at"), default=timezone.now)
     last_raised_at = models.DateTimeField(_("last raised at"), default=timezone.now)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
@@ -445,7 +459,7 @@ class Alarm(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    cleared_at = models.DateTimeField(_("cleared at"), null=True, blank=True)
+    cleared_at = models.DateTimeField(pgettext_lazy("alarm", "cleared at"), null=True, blank=True)
     cleared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("cleared by"),
@@ -485,13 +499,21 @@ class Alarm(models.Model):
     def is_open(self) -> bool:
         return self.status != AlarmStatus.CLEARED
 
+    @property
+    def title_text(self) -> str:
+        return text_render((self.texts or {}).get("title"), self.title)
+
+    @property
+    def message_text(self) -> str:
+        return text_render((self.texts or {}).get("message"), self.message)
+
 
 class AlarmEventKind(models.TextChoices):
-    RAISED = "raised", _("Raised")
+    RAISED = "raised", pgettext_lazy("alarm event", "Raised")
     REPEATED = "repeated", _("Repeated")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
-    CLEARED = "cleared", _("Cleared")
-    COMMENTED = "commented", _("Comment")
+    CLEARED = "cleared", pgettext_lazy("alarm event", "Cleared")
+    COMMENTED = "commented", pgettext_lazy("alarm event", "Comment")
     ASSIGNED = "assigned", _("Assigned")
     TICKET_LINKED = "ticket_linked", _("Ticket opened")
     NOTIFIED = "notified", _("Notified")
@@ -501,7 +523,9 @@ class AlarmEvent(models.Model):
     alarm = models.ForeignKey(
         Alarm, verbose_name=_("alarm"), on_delete=models.CASCADE, related_name="events"
     )
-    kind = models.CharField(_("kind"), max_length=16, choices=AlarmEventKind.choices)
+    kind = models.CharField(
+        pgettext_lazy("alarm event", "kind"), max_length=16, choices=AlarmEventKind.choices
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),
@@ -511,7 +535,7 @@ class AlarmEvent(models.Model):
         related_name="+",
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(pgettext_lazy("alarm event", "note"), blank=True)
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
@@ -521,3 +545,8 @@ class AlarmEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def note_text(self) -> str:
+        """The note in the reader's language when the system wrote it as a text."""
+        return text_render((self.data or {}).get("text"), self.note)

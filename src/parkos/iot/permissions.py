@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from parkos.accounts.models import Role
 from parkos.accounts.selectors import user_enterprise_ids, user_has_role, user_park_ids
+from parkos.iot.models import Device
 from parkos.parks import selectors as park_selectors
 
 IOC_ROLES = (Role.OPERATOR_ADMIN, Role.IOC_OPERATOR)
@@ -106,4 +107,9 @@ def require_ioc_staff(user) -> None:
 
 
 def can_open_dashboard(user) -> bool:
-    return is_ioc_staff(user) or bool(tenant_unit_ids(user))
+    """Operations staff, and members of an enterprise with devices in the units it leases:
+    a tenant without any has nothing to watch there, and the dashboard refuses it."""
+    if is_ioc_staff(user):
+        return True
+    units = tenant_unit_ids(user)
+    return bool(units) and Device.objects.filter(unit_id__in=units).exists()

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from parkos.iot.models import (
     Alarm,
@@ -21,9 +21,14 @@ from parkos.iot.models import (
     LatestValue,
     RuleKind,
     RuleState,
+    Telemetry,
+    ValueKind,
 )
+from parkos.iot.texts import text, translatable
 
 RULES_TTL = 5.0
+# Rate rules compare a reading with one at least this much older.
+RATE_WINDOW = timedelta(minutes=1)
 _lock = threading.Lock()
 _cache: dict = {"loaded_at": 0.0, "by_type": {}, "by_device": {}}
 
@@ -64,12 +69,12 @@ def compare(comparison: str, value: float, low, high) -> bool:
     return value < low or value > high
 
 
-def _limit_text(comparison: str, low, high) -> str:
+def _limit_text(comparison: str, low, high, unit: str = "") -> dict:
     if comparison == Comparison.ABOVE:
-        return _("above %(limit)s") % {"limit": high}
+        return text(gettext_noop("above %(limit)s%(unit)s"), limit=high, unit=unit)
     if comparison == Comparison.BELOW:
-        return _("below %(limit)s") % {"limit": low}
-    return _("outside %(low)s–%(high)s") % {"low": low, "high": high}
+        return text(gettext_noop("below %(limit)s%(unit)s"), limit=low, unit=unit)
+    return text(gettext_noop("outside %(low)s–%(high)s%(unit)s"), low=low, high=high, unit=unit)
 
 
 class _Episode:
@@ -82,7 +87,7 @@ class _Episode:
         self.fired = self.state.fired if self.state else False
         self.changed = False
 
-    def observe(self, ts: datetime, holds: bool, value, message: str) -> None:
+    def observe(self, ts: datetime, holds: bool, value, message: dict) -> None:
         if holds:
             if self.since is None:
                 self.since, self.fired, self.changed = ts, False, True
@@ -108,7 +113,7 @@ def _dedupe_key(rule: AlarmRule, device: Device) -> str:
     return f"{rule.id}:{device.id}"
 
 
-def _rule_raise(rule, device, *, value, message, at) -> Alarm:
+def _rule_raise(rule, device, *, value, message: dict, at) -> Alarm:
     from parkos.iot.services.alarms import alarm_raise
 
     return alarm_raise(
@@ -134,14 +139,91 @@ def _rule_clear(rule, device) -> None:
         .first()
     )
     if alarm is not None:
-        alarm_clear(actor=None, alarm=alarm, note=_("The condition no longer holds."))
+        alarm_clear(
+            actor=None, alarm=alarm, note=text(gettext_noop("The condition no longer holds."))
+        )
 
 
-def _unit(device: Device, key: str) -> str:
+def _metric(device: Device, key: str) -> tuple[dict, str, bool]:
+    """A key's name, to translate when shown, its unit, and whether it is a yes/no key."""
     for spec in device.device_type.keys.all():
         if spec.key == key:
-            return spec.unit
-    return ""
+            return translatable(spec.name or key), spec.unit, spec.value_kind == ValueKind.BOOLEAN
+    return translatable(key), "", False
+
+
+def _reading_text(name: dict, unit: str, boolean: bool, value, limit: dict) -> dict:
+    if boolean and value is not None:
+        return text(
+            gettext_noop("%(key)s: %(value)s"),
+            key=name,
+            value=text(gettext_noop("yes") if value else gettext_noop("no")),
+        )
+    return text(
+        gettext_noop("%(key)s is %(value)s%(unit)s, %(limit)s"),
+        key=name,
+        value=round(value, 2) if value is not None else "—",
+        unit=unit if value is not None else "",
+        limit=limit,
+    )
+
+
+def reading_message(*, device: Device, key: str, value, comparison: str, low=None, high=None):
+    """The message of a reading breaking a threshold, translated when shown."""
+    name, unit, boolean = _metric(device, key)
+    return _reading_text(name, unit, boolean, value, _limit_text(comparison, low, high, unit))
+
+
+def rate_message(*, device: Device, key: str, rate: float, limit: float) -> dict:
+    """The message of a key changing faster than a rate rule allows."""
+    name, unit, _boolean = _metric(device, key)
+    return text(
+        gettext_noop("%(key)s changes by %(rate)s%(unit)s per minute (limit %(limit)s)"),
+        key=name,
+        rate=round(rate, 2),
+        unit=unit,
+        limit=limit,
+    )
+
+
+def combination_message(*, device: Device, readings: list[tuple]) -> dict:
+    """The message of a combination rule: each (key, value, comparison, low, high)."""
+    parts = []
+    for key, value, comparison, low, high in readings:
+        name, unit, boolean = _metric(device, key)
+        limit = _limit_text(comparison, low, high, unit)
+        parts.append(_reading_text(name, unit, boolean, value, limit))
+    return _joined(parts)
+
+
+def _rate_reference(history: list[tuple], ts: datetime, previous):
+    """The reading a rate is measured from: the latest at least RATE_WINDOW before `ts`
+    (the last value before the batch when the stored history does not reach back so far)."""
+    reference = None
+    for at, value in history:
+        if at > ts - RATE_WINDOW:
+            break
+        reference = (at, value)
+    if reference is None and previous is not None and previous[0] <= ts - RATE_WINDOW:
+        reference = previous
+    return reference
+
+
+def _rate_history(device: Device, key: str, readings: list) -> list[tuple]:
+    timestamps = [r.ts for r in readings if r.key == key and r.value is not None]
+    if not timestamps:
+        return []
+    return list(
+        Telemetry.objects.filter(
+            device_id=device.id,
+            key=key,
+            ts__gte=min(timestamps) - RATE_WINDOW,
+            ts__lte=max(timestamps),
+            value__isnull=False,
+        )
+        .order_by("ts")
+        .values_list("ts", "value")
+    )
 
 
 def readings_evaluate(*, by_device: dict, previous: dict, identities: dict) -> None:
@@ -163,34 +245,32 @@ def readings_evaluate(*, by_device: dict, previous: dict, identities: dict) -> N
 def _evaluate(rule: AlarmRule, device: Device, readings: list, previous: dict) -> None:
     episode = _Episode(rule, device)
     if rule.kind == RuleKind.THRESHOLD:
-        unit = _unit(device, rule.key)
+        name, unit, boolean = _metric(device, rule.key)
+        limit = _limit_text(rule.comparison, rule.low, rule.high, unit)
         for r in readings:
             if r.key == rule.key and r.value is not None:
                 holds = compare(rule.comparison, r.value, rule.low, rule.high)
-                message = _("%(key)s is %(value)s%(unit)s, %(limit)s") % {
-                    "key": rule.key,
-                    "value": round(r.value, 2),
-                    "unit": unit,
-                    "limit": _limit_text(rule.comparison, rule.low, rule.high),
-                }
+                message = _reading_text(name, unit, boolean, r.value, limit)
                 episode.observe(r.ts, holds, r.value, message)
     elif rule.kind == RuleKind.RATE:
+        # Readings seconds apart differ by their noise; scaled to a minute, that noise
+        # looks like a surge. The rate is measured over at least RATE_WINDOW instead.
+        history = _rate_history(device, rule.key, readings)
         last = previous.get((device.id, rule.key))
+        last = last if last is not None and last[1] is not None else None
         for r in readings:
             if r.key != rule.key or r.value is None:
                 continue
-            if last is not None and last[1] is not None and r.ts > last[0]:
-                minutes = (r.ts - last[0]).total_seconds() / 60
-                rate = abs(r.value - last[1]) / minutes
-                message = _("%(key)s changes by %(rate)s per minute (limit %(limit)s)") % {
-                    "key": rule.key,
-                    "rate": round(rate, 2),
-                    "limit": rule.rate_per_minute,
-                }
+            reference = _rate_reference(history, r.ts, last)
+            if reference is not None:
+                minutes = (r.ts - reference[0]).total_seconds() / 60
+                rate = abs(r.value - reference[1]) / minutes
+                message = rate_message(
+                    device=device, key=rule.key, rate=rate, limit=rule.rate_per_minute
+                )
                 episode.observe(r.ts, rate > rule.rate_per_minute, r.value, message)
-            last = (r.ts, r.value)
     elif rule.kind == RuleKind.NO_DATA:
-        episode.observe(readings[-1].ts, False, None, "")
+        episode.observe(readings[-1].ts, False, None, {})
     elif rule.kind == RuleKind.COMBINATION:
         keys = [c["key"] for c in rule.conditions]
         latest = dict(
@@ -203,12 +283,22 @@ def _evaluate(rule: AlarmRule, device: Device, readings: list, previous: dict) -
             and compare(c["comparison"], latest[c["key"]], c.get("low"), c.get("high"))
             for c in rule.conditions
         )
-        message = "; ".join(
-            f"{c['key']}={latest.get(c['key'])} {_limit_text(c['comparison'], c.get('low'), c.get('high'))}"
-            for c in rule.conditions
+        message = combination_message(
+            device=device,
+            readings=[
+                (c["key"], latest.get(c["key"]), c["comparison"], c.get("low"), c.get("high"))
+                for c in rule.conditions
+            ],
         )
         episode.observe(readings[-1].ts, holds, None, message)
     episode.save()
+
+
+def _joined(parts: list[dict]) -> dict:
+    """The conditions of a combination rule joined by "; ", each translated when shown."""
+    names = [f"part{i}" for i in range(len(parts))]
+    template = "; ".join(f"%({name})s" for name in names)
+    return {"msgid": template, "params": dict(zip(names, parts, strict=True))}
 
 
 def rules_silence_check(*, now: datetime | None = None) -> int:
@@ -244,13 +334,13 @@ def rules_silence_check(*, now: datetime | None = None) -> int:
                 now,
                 True,
                 None,
-                _("No data for %(minutes)s minutes (last seen %(seen)s)")
-                % {
-                    "minutes": rule.silence_minutes,
-                    "seen": timezone.localtime(since).strftime("%Y-%m-%d %H:%M")
+                text(
+                    gettext_noop("No data for %(minutes)s minutes (last seen %(seen)s)"),
+                    minutes=rule.silence_minutes,
+                    seen=timezone.localtime(since).strftime("%Y-%m-%d %H:%M")
                     if device.last_seen_at
-                    else _("never"),
-                },
+                    else text(gettext_noop("never")),
+                ),
             )
             episode.changed = True
             episode.save()

@@ -182,6 +182,14 @@ class AlarmOut(Schema):
     ticket: UUID | None = Field(None, alias="ticket_id")
 
     @staticmethod
+    def resolve_title(obj):
+        return obj.title_text
+
+    @staticmethod
+    def resolve_message(obj):
+        return obj.message_text
+
+    @staticmethod
     def resolve_acknowledged_by(obj):
         return obj.acknowledged_by.username if obj.acknowledged_by else None
 
@@ -200,6 +208,10 @@ class AlarmEventOut(Schema):
     @staticmethod
     def resolve_actor(obj):
         return obj.actor.username if obj.actor else None
+
+    @staticmethod
+    def resolve_note(obj):
+        return obj.note_text
 
 
 class AlarmDetailOut(AlarmOut):

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from parkos.iot.broker import broker_address, broker_admin, device_topic, mqtt_client
-from parkos.iot.models import Device, DeviceKind
+from parkos.iot.models import Device, DeviceKind, LatestValue
 
 logger = logging.getLogger(__name__)
 
@@ -250,8 +250,18 @@ class MqttTransport:
             client.loop_stop()
 
 
+# Cumulative registers: the simulator carries them on from the last stored reading, so
+# a restart neither winds a meter back below its history nor loses the current hour.
+REGISTERS = ("energy", "volume")
+
+
 def simulated_devices(park_code: str = "pujiang") -> list[SimulatedDevice]:
-    devices = Device.objects.filter(park__code=park_code).select_related("device_type")
+    devices = list(Device.objects.filter(park__code=park_code).select_related("device_type"))
+    registers: dict = {}
+    for device_id, key, value in LatestValue.objects.filter(
+        device_id__in=[d.id for d in devices], key__in=REGISTERS, value__isnull=False
+    ).values_list("device_id", "key", "value"):
+        registers.setdefault(device_id, {})[key] = value
     return [
         SimulatedDevice(
             id=str(d.id),
@@ -259,6 +269,7 @@ def simulated_devices(park_code: str = "pujiang") -> list[SimulatedDevice]:
             kind=d.device_type.kind,
             token=demo_token(d.serial),
             attributes=d.attributes or {},
+            state=dict(registers.get(d.id, {})),
         )
         for d in devices
     ]

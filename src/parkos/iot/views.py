@@ -9,10 +9,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
-from parkos.core.errors import ServiceError
+from parkos.core.errors import ServiceError, ValidationFailed
 from parkos.iot import charts, permissions, selectors, services
 from parkos.iot import energy as energy_reports
 from parkos.iot.live_views import live_stream  # noqa: F401  (routed in urls.py)
@@ -78,6 +79,7 @@ def dashboard(request):
         chart_device=chart_device,
         chart_option=charts.device_chart(chart_device) if chart_device else None,
         chart_key=charts.chart_key(chart_device) if chart_device else "",
+        chart_label=charts.chart_label(chart_device) if chart_device else "",
     )
     return render(request, "iot/dashboard.html", context)
 
@@ -122,7 +124,7 @@ ACTIONS = {
 DONE = {
     "acknowledge": gettext_lazy("Alarm acknowledged."),
     "clear": gettext_lazy("Alarm cleared."),
-    "comment": gettext_lazy("Comment added."),
+    "comment": pgettext_lazy("alarm", "Comment added."),
 }
 
 
@@ -145,7 +147,12 @@ def alarm_action(request, alarm_id, action: str):
 def device_series(request, device_id):
     device = selectors.device_get(actor=request.user, device_id=device_id)
     key = request.GET.get("key") or charts.chart_key(device)
-    hours = min(max(int(request.GET.get("hours", "24") or 24), 1), 24 * 31)
+    try:
+        hours = int(request.GET.get("hours") or 24)
+    except ValueError:
+        error = ValidationFailed.for_field("hours", _("Give the hours as a whole number."))
+        return JsonResponse(error.as_dict(), status=400)
+    hours = min(max(hours, 1), 24 * 31)
     end = timezone.now()
     start = end - timedelta(hours=hours)
     bucket = 300 if hours <= 24 else 3600
@@ -178,7 +185,13 @@ def building_floors(request, building_id):
     return render(
         request,
         "iot/building.html",
-        {"building": building, "floors": floors, "alarms": alarms, "device_count": len(devices)},
+        {
+            "building": building,
+            "floors": floors,
+            "alarms": alarms,
+            "device_count": len(devices),
+            "legend": charts.legend(),
+        },
     )
 
 

@@ -8,9 +8,10 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from parkos.crowd.models import (
+    BOUND_NAMES,
     Area,
     CrowdWarning,
     ForecastPoint,
@@ -22,6 +23,7 @@ from parkos.crowd.models import (
 )
 from parkos.crowd.services.counts import current_hour
 from parkos.iot.services import alarm_clear_external, alarm_raise_external
+from parkos.iot.texts import text, text_render, translatable
 
 ALARM_SOURCE = "crowd"
 ALARM_SEVERITY = {WarningLevel.WARNING: "warning", WarningLevel.CRITICAL: "critical"}
@@ -45,6 +47,10 @@ class Risk:
     expected_count: int
     threshold: int
     lead_hours: int
+    # Which forecast value `expected_count` is (a bound of the interval, or the point
+    # forecast `expected`), and the point forecast itself; "" for a live count.
+    bound: str = ""
+    point_count: int | None = None
 
 
 def _level_of(area: Area, value: float) -> str | None:
@@ -74,45 +80,66 @@ def forecast_risk(area: Area, points, hour: datetime) -> Risk | None:
             if level == WarningLevel.CRITICAL
             else area.warning_threshold,
             lead_hours=max(int((point.starts_at - hour) / timedelta(hours=1)), 0),
+            bound=bound,
+            point_count=round(point.expected),
         )
     return worst
 
 
-def _message(area: Area, kind: str, risk: Risk) -> str:
-    with translation.override(settings.LANGUAGE_CODE):
-        values = {
-            "area": area.name,
-            "count": f"{risk.expected_count:,}",
-            "time": timezone.localtime(risk.expected_at).strftime("%H:%M"),
-            "capacity": f"{area.capacity:,}",
-            "threshold": f"{risk.threshold:,}",
-            "lead": risk.lead_hours,
-        }
-        if kind == WarningKind.LIVE:
-            return (
-                _(
-                    "%(area)s has %(count)s people now (capacity %(capacity)s, threshold %(threshold)s)"
-                )
-                % values
-            )
-        return (
-            _(
-                "%(area)s expected %(count)s people at %(time)s (capacity %(capacity)s, "
-                "threshold %(threshold)s), in %(lead)d h"
-            )
-            % values
+def warning_message(area: Area, kind: str, risk: Risk) -> dict:
+    """The warning's message, kept as a text translated when shown (parkos.iot.texts)."""
+    values = {
+        "area": area.name,
+        "count": risk.expected_count,
+        "time": timezone.localtime(risk.expected_at).strftime("%H:%M"),
+        "capacity": area.capacity,
+        "threshold": risk.threshold,
+        "lead": risk.lead_hours,
+    }
+    if kind == WarningKind.LIVE:
+        return text(
+            gettext_noop(
+                "%(area)s has %(count)s people now (capacity %(capacity)s, threshold %(threshold)s)"
+            ),
+            **values,
         )
+    if risk.bound in BOUND_NAMES:
+        # The count is a bound, not what is expected: say so, beside the point forecast the
+        # heat map shows for the same hour.
+        return text(
+            gettext_noop(
+                "%(area)s may reach %(count)s people at %(time)s (%(bound)s; expected "
+                "%(expected)s; capacity %(capacity)s, threshold %(threshold)s), in %(lead)s h"
+            ),
+            bound=translatable(BOUND_NAMES[risk.bound]),
+            expected=risk.point_count if risk.point_count is not None else "—",
+            **values,
+        )
+    return text(
+        gettext_noop(
+            "%(area)s expected %(count)s people at %(time)s (capacity %(capacity)s, "
+            "threshold %(threshold)s), in %(lead)s h"
+        ),
+        **values,
+    )
 
 
-def _title(area: Area, kind: str, level: str) -> str:
-    with translation.override(settings.LANGUAGE_CODE):
-        if kind == WarningKind.LIVE:
-            if level == WarningLevel.CRITICAL:
-                return _("%(area)s: crowd above the critical threshold now") % {"area": area.name}
-            return _("%(area)s: crowd above the warning threshold now") % {"area": area.name}
+def warning_title(area: Area, kind: str, level: str) -> dict:
+    if kind == WarningKind.LIVE:
         if level == WarningLevel.CRITICAL:
-            return _("%(area)s: crowd expected above the critical threshold") % {"area": area.name}
-        return _("%(area)s: crowd expected above the warning threshold") % {"area": area.name}
+            return text(
+                gettext_noop("%(area)s: crowd above the critical threshold now"), area=area.name
+            )
+        return text(gettext_noop("%(area)s: crowd above the warning threshold now"), area=area.name)
+    if level == WarningLevel.CRITICAL:
+        return text(gettext_noop("%(area)s: crowd may pass the critical threshold"), area=area.name)
+    return text(gettext_noop("%(area)s: crowd may pass the warning threshold"), area=area.name)
+
+
+def _stored(spec: dict) -> str:
+    """The text in the park's language, kept beside it for exports and search."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return text_render(spec)
 
 
 def _alarm_key(warning: CrowdWarning) -> str:
@@ -125,8 +152,8 @@ def _raise_alarm(warning: CrowdWarning) -> None:
         key=_alarm_key(warning),
         park=warning.area.park,
         severity=ALARM_SEVERITY[warning.level],
-        title=_title(warning.area, warning.kind, warning.level),
-        message=warning.message,
+        title=warning_title(warning.area, warning.kind, warning.level),
+        message=warning.texts.get("message") or warning.message,
     )
     warning.alarm_id = alarm.id
 
@@ -161,12 +188,13 @@ def warning_apply(*, area: Area, kind: str, risk: Risk | None, now: datetime | N
                 active.cleared_at = now
                 active.updated_at = now
                 active.save(update_fields=["status", "cleared_at", "updated_at"])
-                _event(active, WarningEventKind.CLEARED, now, _("The risk has passed."))
-                alarm_clear_external(
-                    source=ALARM_SOURCE, key=_alarm_key(active), note=_("The risk has passed.")
-                )
+                passed = text(gettext_noop("The risk has passed."))
+                _event(active, WarningEventKind.CLEARED, now, _stored(passed))
+                alarm_clear_external(source=ALARM_SOURCE, key=_alarm_key(active), note=passed)
             return None
-        message = _message(area, kind, risk)
+        spec = warning_message(area, kind, risk)
+        message = _stored(spec)
+        texts = {"message": spec}
         if active is None:
             warning = CrowdWarning(
                 area=area,
@@ -176,7 +204,9 @@ def warning_apply(*, area: Area, kind: str, risk: Risk | None, now: datetime | N
                 expected_count=risk.expected_count,
                 threshold=risk.threshold,
                 lead_hours=risk.lead_hours,
+                bound=risk.bound,
                 message=message[:300],
+                texts=texts,
                 raised_at=now,
                 updated_at=now,
             )
@@ -187,14 +217,18 @@ def warning_apply(*, area: Area, kind: str, risk: Risk | None, now: datetime | N
         changed = active.level != risk.level or active.expected_at != risk.expected_at
         if active.level != risk.level:
             alarm_clear_external(
-                source=ALARM_SOURCE, key=_alarm_key(active), note=_("The level has changed.")
+                source=ALARM_SOURCE,
+                key=_alarm_key(active),
+                note=text(gettext_noop("The level has changed.")),
             )
         active.level = risk.level
         active.expected_at = risk.expected_at
         active.expected_count = risk.expected_count
         active.threshold = risk.threshold
         active.lead_hours = risk.lead_hours
+        active.bound = risk.bound
         active.message = message[:300]
+        active.texts = texts
         active.updated_at = now
         if changed:
             # A new peak hour or level is news for the operations center; the lead time

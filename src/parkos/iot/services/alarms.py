@@ -3,8 +3,9 @@ the ticket opened for it and the operators told about it, each kept as an AlarmE
 
 import logging
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from parkos.accounts.models import Role
@@ -20,6 +21,7 @@ from parkos.iot.models import (
     AlarmStatus,
     Severity,
 )
+from parkos.iot.texts import text_render
 
 logger = logging.getLogger(__name__)
 
@@ -48,11 +50,22 @@ def _action_label(action: str) -> str:
     return {"acknowledge": _("acknowledged"), "clear": _("cleared")}[action]
 
 
+def _stored(value) -> tuple[str, dict | None]:
+    """A text given as plain words or as a text to translate when shown (see texts.py):
+    the words kept in the park's language, and the text."""
+    if isinstance(value, dict):
+        if not value:
+            return "", None
+        with translation.override(settings.LANGUAGE_CODE):
+            return text_render(value), value
+    return value or "", None
+
+
 def alarm_live_summary(alarm: Alarm) -> dict:
     return {
         "id": str(alarm.id),
-        "title": alarm.title,
-        "message": alarm.message,
+        "title": alarm.title_text,
+        "message": alarm.message_text,
         "severity": alarm.severity,
         "severity_label": str(alarm.get_severity_display()),
         "status": alarm.status,
@@ -77,13 +90,17 @@ def _publish(alarm: Alarm, change: str) -> None:
     transaction.on_commit(lambda: live_publish(event))
 
 
-def _event(alarm: Alarm, kind: str, *, actor=None, note: str = "", data=None, at=None):
+def _event(alarm: Alarm, kind: str, *, actor=None, note="", data=None, at=None):
+    note, spec = _stored(note)
+    data = dict(data or {})
+    if spec is not None:
+        data["text"] = spec
     return AlarmEvent.objects.create(
         alarm=alarm,
         kind=kind,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         note=note,
-        data=data or {},
+        data=data,
         at=at or timezone.now(),
     )
 
@@ -94,18 +111,27 @@ def alarm_raise(
     source: str,
     dedupe_key: str,
     severity: str,
-    title: str,
-    message: str = "",
+    title: str | dict,
+    message: str | dict = "",
     building=None,
     device=None,
     rule=None,
     value: float | None = None,
     at=None,
 ) -> Alarm:
-    """Raise an alarm, or bump the count of the one already open for (source, key)."""
+    """Raise an alarm, or bump the count of the one already open for (source, key). The
+    title and message are plain words, or texts translated when shown (see texts.py)."""
     if severity not in Severity.values:
         raise ValidationFailed.for_field("severity", _("Unknown severity."))
     at = at or timezone.now()
+    message_spec = message if isinstance(message, dict) and message else None
+    title, title_spec = _stored(title)
+    message, _spec = _stored(message)
+    texts = {
+        name: spec
+        for name, spec in (("title", title_spec), ("message", message_spec))
+        if spec is not None
+    }
     with transaction.atomic():
         existing = (
             Alarm.objects.select_for_update()
@@ -126,6 +152,7 @@ def alarm_raise(
                         severity=severity,
                         title=title[:200],
                         message=message,
+                        texts=texts,
                         value=value,
                         raised_at=at,
                         last_raised_at=at,
@@ -139,7 +166,13 @@ def alarm_raise(
                     .get()
                 )
             else:
-                _event(alarm, AlarmEventKind.RAISED, note=message, data={"value": value}, at=at)
+                _event(
+                    alarm,
+                    AlarmEventKind.RAISED,
+                    note=message_spec or message,
+                    data={"value": value},
+                    at=at,
+                )
                 if rule is not None and rule.opens_ticket:
                     _ticket_open(alarm, rule)
                 _notify_on_duty(alarm)
@@ -147,10 +180,20 @@ def alarm_raise(
                 return alarm
         existing.count += 1
         existing.last_raised_at = max(at, existing.last_raised_at)
-        existing.message = message or existing.message
+        if message:
+            existing.message = message
+            existing.texts = {**(existing.texts or {}), "message": message_spec}
+            if message_spec is None:
+                existing.texts.pop("message")
         existing.value = value if value is not None else existing.value
-        existing.save(update_fields=["count", "last_raised_at", "message", "value"])
-        _event(existing, AlarmEventKind.REPEATED, note=message, data={"value": value}, at=at)
+        existing.save(update_fields=["count", "last_raised_at", "message", "texts", "value"])
+        _event(
+            existing,
+            AlarmEventKind.REPEATED,
+            note=message_spec or message,
+            data={"value": value},
+            at=at,
+        )
         _publish(existing, "repeated")
         return existing
 
@@ -175,8 +218,9 @@ def alarm_acknowledge(*, actor, alarm: Alarm, note: str = "") -> Alarm:
     return alarm
 
 
-def alarm_clear(*, actor, alarm: Alarm, note: str = "") -> Alarm:
-    """Clear by an operator (actor) or by the system (actor None, e.g. a rule's auto-clear)."""
+def alarm_clear(*, actor, alarm: Alarm, note: str | dict = "") -> Alarm:
+    """Clear by an operator (actor) or by the system (actor None, e.g. a rule's auto-clear,
+    whose note is a text translated when shown)."""
     if actor is not None:
         permissions.require_operate(actor, alarm.park_id)
     with transaction.atomic():
@@ -230,6 +274,7 @@ def _ticket_open(alarm: Alarm, rule) -> None:
     """Open the property ticket the rule asks for, linking both ways. A failure there is
     recorded on the alarm and does not stop it being raised."""
     try:
+        from parkos.property.models import TicketSource
         from parkos.property.services import ticket_open_for_alarm
     except ImportError:
         _event(
@@ -244,8 +289,8 @@ def _ticket_open(alarm: Alarm, rule) -> None:
                 category=rule.ticket_category,
                 priority=rule.ticket_priority,
                 title=alarm.title,
-                description=alarm.message,
-                source="iot",
+                description=alarm.message or alarm.title,
+                source=TicketSource.ALARM,
                 source_ref=str(alarm.id),
             )
     except Exception as failure:
@@ -276,7 +321,8 @@ def _notify_on_duty(alarm: Alarm) -> None:
     from django.urls import reverse
 
     url = reverse("iot:alarm_detail", kwargs={"alarm_id": alarm.id})
-    title = f"[{alarm.get_severity_display()}] {alarm.title}"
+    with translation.override(settings.LANGUAGE_CODE):
+        title = f"[{alarm.get_severity_display()}] {alarm.title_text}"
     for user in operators:
         _event(
             alarm,

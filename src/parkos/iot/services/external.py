@@ -21,12 +21,13 @@ def alarm_raise_external(
     key: str,
     park,
     severity: str,
-    title: str,
-    message: str,
+    title: str | dict,
+    message: str | dict,
     building=None,
     device=None,
 ) -> Alarm:
-    """One open alarm per (source, key): a repeat raises its count and updates its message."""
+    """One open alarm per (source, key): a repeat raises its count and updates its message.
+    Title and message may be texts translated when shown (parkos.iot.texts.text)."""
     _check(source, key)
     return alarm_raise(
         park=park,
@@ -41,7 +42,7 @@ def alarm_raise_external(
     )
 
 
-def alarm_clear_external(*, source: str, key: str, note: str = "") -> Alarm | None:
+def alarm_clear_external(*, source: str, key: str, note: str | dict = "") -> Alarm | None:
     """Clear the open alarm of (source, key), if there is one."""
     _check(source, key)
     with transaction.atomic():
