@@ -111,3 +111,29 @@ def test_heat_map_tooltip_groups_thousands(client, crowd, plaza):
     response = _page(client, crowd.ioc, reverse("crowd:home"))
     point = _chart(response, "crowd-heat-map-option")["series"][0]["data"][0]
     assert "12,000" in point["tooltip"]["formatter"]
+
+
+def test_the_alarm_follows_the_warning_when_only_its_figures_move(crowd, make_area):
+    """QA saw an alarm quote capacity 5,600 and threshold 4,760 while its warning and the
+    area said 4,523: the thresholds had moved after the alarm was raised."""
+    area = make_area(crowd.park, capacity=12_000, warning=10_000, critical=14_000)
+    warning = _upper_bound_warning(area)
+    alarm = Alarm.objects.get(pk=warning.alarm_id)
+    raised_events = alarm.events.count()
+    area.warning_threshold = 9_500
+    area.save(update_fields=["warning_threshold"])
+    moved = Risk(
+        level="warning",
+        expected_at=warning.expected_at,
+        expected_count=10_187,
+        threshold=9_500,
+        lead_hours=2,
+        bound="upper_80",
+        point_count=8_163,
+    )
+    warning_apply(area=area, kind="forecast", risk=moved)
+    alarm.refresh_from_db()
+    with translation.override("zh-hans"):
+        assert "9,500" in alarm.message_text and "10,000" not in alarm.message_text
+    assert alarm.count == 1
+    assert alarm.events.count() == raised_events

@@ -22,7 +22,11 @@ from parkos.crowd.models import (
     WarningStatus,
 )
 from parkos.crowd.services.counts import current_hour
-from parkos.iot.services import alarm_clear_external, alarm_raise_external
+from parkos.iot.services import (
+    alarm_clear_external,
+    alarm_message_refresh_external,
+    alarm_raise_external,
+)
 from parkos.iot.texts import text, text_render, translatable
 
 ALARM_SOURCE = "crowd"
@@ -235,6 +239,12 @@ def warning_apply(*, area: Area, kind: str, risk: Risk | None, now: datetime | N
             # shrinking hour by hour is not.
             _raise_alarm(active)
             _event(active, WarningEventKind.CHANGED, now, message)
+        else:
+            # The alarm states the figures too (threshold, count, lead time): it must not
+            # keep ones the warning has left behind.
+            alarm_message_refresh_external(
+                source=ALARM_SOURCE, key=_alarm_key(active), message=spec
+            )
         active.save()
         return active
 

@@ -16,7 +16,11 @@ from parkos.iot.services.devices import (
     rule_create,
     rule_update,
 )
-from parkos.iot.services.external import alarm_clear_external, alarm_raise_external
+from parkos.iot.services.external import (
+    alarm_clear_external,
+    alarm_message_refresh_external,
+    alarm_raise_external,
+)
 
 __all__ = [
     "alarm_acknowledge",
@@ -24,6 +28,7 @@ __all__ = [
     "alarm_clear",
     "alarm_clear_external",
     "alarm_comment",
+    "alarm_message_refresh_external",
     "alarm_raise",
     "alarm_raise_external",
     "credential_issue",

@@ -198,6 +198,29 @@ def alarm_raise(
         return existing
 
 
+def alarm_message_refresh(*, source: str, dedupe_key: str, message: str | dict) -> Alarm | None:
+    """Rewrite the open alarm's message with current figures, without counting a repeat or
+    adding to its history: for a source whose situation drifts (a lead time shrinking, a
+    threshold an operator moved) while nothing happens that an operator must see again."""
+    text, spec = _stored(message)
+    with transaction.atomic():
+        alarm = (
+            Alarm.objects.select_for_update()
+            .filter(source=source, dedupe_key=dedupe_key)
+            .exclude(status=AlarmStatus.CLEARED)
+            .first()
+        )
+        if alarm is None or (alarm.message == text and (alarm.texts or {}).get("message") == spec):
+            return alarm
+        alarm.message = text
+        alarm.texts = {**(alarm.texts or {}), "message": spec}
+        if spec is None:
+            alarm.texts.pop("message")
+        alarm.save(update_fields=["message", "texts"])
+        _publish(alarm, "updated")
+        return alarm
+
+
 def _locked(alarm: Alarm) -> Alarm:
     return Alarm.objects.select_for_update().get(pk=alarm.pk)
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from parkos.core.errors import ValidationFailed
 from parkos.iot.models import Alarm, AlarmStatus
-from parkos.iot.services.alarms import alarm_clear, alarm_raise
+from parkos.iot.services.alarms import alarm_clear, alarm_message_refresh, alarm_raise
 
 
 def _check(source: str, key: str) -> None:
@@ -40,6 +40,12 @@ def alarm_raise_external(
         device=device,
         at=timezone.now(),
     )
+
+
+def alarm_message_refresh_external(*, source: str, key: str, message: str | dict) -> Alarm | None:
+    """Bring the open alarm of (source, key) up to date with current figures, silently."""
+    _check(source, key)
+    return alarm_message_refresh(source=source, dedupe_key=key, message=message)
 
 
 def alarm_clear_external(*, source: str, key: str, note: str | dict = "") -> Alarm | None:
