@@ -1,7 +1,8 @@
 import random
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
+from django.utils import timezone
 
 from parkos.iot.simulator import HOT_ROOM, SILENT_METER, SMOKE, SimulatedDevice, reading
 
@@ -62,3 +63,32 @@ def test_demo_loads_devices_rules_and_alarms_in_every_state():
         "no_data",
         "combination",
     }
+    # The energy page compares this month with the whole of last month: the meters'
+    # history starts on its first day, not a rolling 31 days into it.
+    first = Telemetry.objects.filter(key="energy").order_by("ts").values_list("ts", flat=True)[0]
+    today = timezone.localdate()
+    assert timezone.localtime(first).date() <= (today.replace(day=1) - timedelta(days=1)).replace(
+        day=1
+    )
+
+
+def test_a_server_that_does_not_answer_costs_a_reading_not_the_simulator():
+    """QA saw the demo's simulator exit on one telemetry POST that timed out under load,
+    after which every device went silent."""
+    import socket
+
+    from parkos.iot.simulator import NOT_SENT, HttpTransport
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen()
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    closed_port = closed.getsockname()[1]
+    closed.close()
+    try:
+        for port in (silent.getsockname()[1], closed_port):
+            transport = HttpTransport(f"http://127.0.0.1:{port}", timeout=0.2)
+            assert transport.send(device("climate"), {"temperature": 22.0}) == NOT_SENT
+    finally:
+        silent.close()

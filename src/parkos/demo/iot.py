@@ -114,10 +114,14 @@ def load(context: DemoContext) -> None:
 
 
 def _history(context, devices, rng) -> None:
-    """A month of hourly readings for meters and climate sensors, ending now."""
+    """Hourly readings for meters and climate sensors, ending now: from the first of last
+    month (or 31 days back, if that is earlier), so the energy page compares this month with a
+    whole last month, not with the few days of it a rolling month would leave."""
     tz = timezone.get_current_timezone()
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
-    start = datetime.combine(context.today - timedelta(days=31), time.min, tzinfo=tz)
+    last_month_first = (context.today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    first_day = min(last_month_first, context.today - timedelta(days=31))
+    start = datetime.combine(first_day, time.min, tzinfo=tz)
     hours = int((now - start).total_seconds() // 3600)
     batch: list[Reading] = []
     for device in devices:
