@@ -462,3 +462,37 @@ def test_property_words_are_not_taken_from_other_apps(client, place):
         assert str(FindingStatus.OPEN.label) == "未整改"
         assert str(FindingStatus.CLOSED.label) == "已关闭"
         assert TicketEvent(kind="created").label == "已提交"
+
+
+def test_why_a_ticket_waits_for_a_dispatcher_is_worded_for_each_reader(client, place):
+    """QA read 没有具备该技能的技师。 in the English history: the note was stored translated."""
+    ticket = services.ticket_create(
+        actor=place.tenant, unit=place.unit, description="电梯困人", category="elevator"
+    )
+    assert ticket.awaiting_dispatcher
+    url = reverse("property:ticket_detail", args=[ticket.id])
+    assert "没有具备该技能的技师。" in _page(client, place.tenant, url, "zh-hans").content.decode()
+    english = _page(client, place.tenant, url, "en").content.decode()
+    assert "No technician has this skill." in english and "技师" not in english
+    with translation.override("en"):
+        events = _login(client, place.tenant, "en").get(
+            f"/api/property/tickets/{ticket.id}/events", HTTP_ACCEPT_LANGUAGE="en"
+        )
+    assert "No technician has this skill." in [event["note"] for event in events.json()]
+
+
+def test_the_data_migration_codes_old_dispatcher_wait_notes(place):
+    from django.apps import apps
+
+    migration = importlib.import_module("parkos.property.migrations.0005_system_notes_as_codes")
+    ticket = services.ticket_create(
+        actor=place.tenant, unit=place.unit, description="电梯困人", category="elevator"
+    )
+    waiting = ticket.events.get(kind="awaiting_dispatcher")
+    waiting.note, waiting.data = "没有具备该技能的技师。", {}
+    waiting.save()
+    migration.notes_to_codes(apps, None)
+    waiting.refresh_from_db()
+    assert waiting.data == {"why": "no_skilled_technician"} and waiting.note == ""
+    with translation.override("en"):
+        assert waiting.note_text == "No technician has this skill."

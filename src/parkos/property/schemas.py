@@ -78,6 +78,10 @@ class EventOut(Schema):
     def resolve_actor(event) -> str | None:
         return str(event.actor) if event.actor_id else None
 
+    @staticmethod
+    def resolve_note(event) -> str:
+        return event.note_text
+
 
 class DispatchIn(Schema):
     category: str = ""

@@ -192,6 +192,12 @@ class Ticket(models.Model):
         return reasons_text(self.assignment_reasons)
 
 
+# Why the system did something, kept as a code in the event's data and worded for each
+# reader (the note field holds what people type, in their own language).
+SYSTEM_NOTES = {
+    "uncertain_category": _("The category is uncertain."),
+    "no_skilled_technician": _("No technician has this skill."),
+}
 EVENT_LABELS = {
     "created": pgettext_lazy("ticket event", "Raised"),
     "classified": _("Classified"),
@@ -240,6 +246,12 @@ class TicketEvent(models.Model):
     @property
     def label(self) -> str:
         return str(EVENT_LABELS.get(self.kind, self.kind))
+
+    @property
+    def note_text(self) -> str:
+        """The note in the reader's language when the system wrote it, else as typed."""
+        why = (self.data or {}).get("why")
+        return str(SYSTEM_NOTES[why]) if why in SYSTEM_NOTES else self.note
 
     @property
     def reason_texts(self) -> list[str]:

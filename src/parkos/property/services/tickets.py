@@ -322,7 +322,7 @@ def _route(ticket: Ticket, *, at) -> None:
         ticket.save()
         _event(ticket, "classified", at=at, data={"suggestions": ticket.suggestions})
         if not ticket.category:
-            _await_dispatcher(ticket, at, _("The category is uncertain."))
+            _await_dispatcher(ticket, at, "uncertain_category")
             return
     chosen = routing.choose(
         company=ticket.company,
@@ -331,15 +331,16 @@ def _route(ticket: Ticket, *, at) -> None:
         zone_id=ticket.company.zone_id,
     )
     if chosen is None:
-        _await_dispatcher(ticket, at, _("No technician has this skill."))
+        _await_dispatcher(ticket, at, "no_skilled_technician")
         return
     _assign(ticket, routing.with_technician(chosen).technician, chosen.reasons, actor=None, at=at)
 
 
 def _await_dispatcher(ticket: Ticket, at, why: str) -> None:
+    """`why` is a key of SYSTEM_NOTES, worded when the history is read."""
     ticket.awaiting_dispatcher = True
     ticket.save(update_fields=["awaiting_dispatcher"])
-    _event(ticket, "awaiting_dispatcher", at=at, note=why)
+    _event(ticket, "awaiting_dispatcher", at=at, data={"why": why})
 
 
 def _assign(ticket: Ticket, technician: Technician, reasons, *, actor, at, kind="dispatch"):
