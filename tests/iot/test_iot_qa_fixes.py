@@ -195,13 +195,13 @@ def test_rule_alarm_message_is_shown_in_the_readers_language(client, site, hot_r
     with translation.override("en"):
         assert hot_room.message_text == "temperature is 38.8°C, above 35.0°C"
     with translation.override("zh-hans"):
-        assert hot_room.message_text == "温度 为 38.8°C，高于 35.0°C"
+        assert hot_room.message_text == "温度为 38.8°C，高于 35.0°C"
     english = _page(client, site.ioc, f"/iot/alarms/{hot_room.id}/", "en").content.decode()
     chinese = _page(client, site.ioc, f"/iot/alarms/{hot_room.id}/", "zh-hans").content.decode()
     assert "temperature is 38.8°C" in english
-    assert "温度 为 38.8°C" in chinese
+    assert "温度为 38.8°C" in chinese
     # The raise event in the history is worded for the reader too.
-    assert chinese.count("温度 为 38.8°C") >= 2
+    assert chinese.count("温度为 38.8°C") >= 2
 
 
 @pytest.mark.django_db
