@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from parkos.core.errors import ValidationFailed
 from parkos.marketplace.models import Order, OrderStatus, VoucherGrant
 from parkos.marketplace.services import orders
 
@@ -56,7 +57,9 @@ def test_quote_matrix_and_bad_amounts(api, market, enquiry):
     assert api.post(path, {"amount": "abc"}).status_code == 422
     enquiry.refresh_from_db()
     assert enquiry.status == OrderStatus.ENQUIRY
-    quoted = api.post(path, {"amount": "900.005"})
+    # A third decimal is a typing mistake to point out, not something to round away.
+    assert api.post(path, {"amount": "900.005"}).status_code == 422
+    quoted = api.post(path, {"amount": "900.01"})
     assert quoted.status_code == 200 and quoted.json()["quoted_amount"] == "900.01"
 
 
@@ -215,3 +218,34 @@ def test_dashboard_split_and_product_update(api, market):
         **api.headers,
     )
     assert refused.status_code == 403
+
+
+def test_money_beyond_what_an_order_or_a_field_can_hold_is_a_field_error(api, market, enquiry):
+    """QA got 500s for a voucher part above the order's amount and for an amount of 1e30, and
+    saw 10.005 silently stored as 10.01."""
+    provider = api.login(market.provider_staff)
+    for amount, message in (("1e30", "金额过大"), ("10.005", "最多两位小数")):
+        response = provider.post(f"{BASE}/orders/{enquiry.id}/quote", {"amount": amount})
+        assert response.status_code == 422, response.content
+        assert message in response.json()["fields"]["amount"][0]
+    assert provider.post(f"{BASE}/orders/{enquiry.id}/quote", {"amount": "100"}).status_code == 200
+    tenant = api.login(market.tenant)
+    over = tenant.post(
+        f"{BASE}/orders/{enquiry.id}/place", {"use_voucher": True, "voucher_amount": "500"}
+    )
+    assert over.status_code == 422 and "voucher_amount" in over.json()["fields"]
+    assert "¥100.00" in over.json()["fields"]["voucher_amount"][0]
+    market.grant.refresh_from_db()
+    assert market.grant.balance == Decimal("5000.00")
+
+
+def test_the_co_pay_limit_reads_as_a_plain_percentage(market):
+    with pytest.raises(ValidationFailed) as over_ratio:
+        orders.order_place(
+            actor=market.tenant,
+            product=market.product,
+            plan=market.plan,
+            use_voucher=True,
+            voucher_amount="600",
+        )
+    assert "订单金额的 50%" in over_ratio.value.fields["voucher_amount"][0]

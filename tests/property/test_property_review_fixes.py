@@ -496,3 +496,11 @@ def test_the_data_migration_codes_old_dispatcher_wait_notes(place):
     assert waiting.data == {"why": "no_skilled_technician"} and waiting.note == ""
     with translation.override("en"):
         assert waiting.note_text == "No technician has this skill."
+
+
+def test_an_unknown_status_filter_is_a_field_error_not_an_empty_list(client, place):
+    _login(client, place.dispatcher)
+    response = client.get("/api/property/tickets", {"status": "zzz"})
+    assert response.status_code == 422
+    assert "status" in response.json()["fields"]
+    assert client.get("/api/property/tickets", {"status": "new"}).status_code == 200

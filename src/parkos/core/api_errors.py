@@ -1,8 +1,9 @@
 """One error format for the whole API: `{"code", "message", "fields"}`."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -17,6 +18,58 @@ def _field_name(loc: list) -> str:
         str(p) for p in loc if p not in ("body", "query", "path", "form", "payload", "filters")
     ]
     return ".".join(parts) or "__all__"
+
+
+# The validation library words its errors in English; these are the ones a client meets,
+# by the library's error type, in the reader's language. Others keep the library's words.
+_VALIDATION_MESSAGES = {
+    "missing": gettext_lazy("This field is required."),
+    "uuid_parsing": gettext_lazy("Enter a valid id (a UUID)."),
+    "uuid_type": gettext_lazy("Enter a valid id (a UUID)."),
+    "int_parsing": gettext_lazy("Enter a whole number."),
+    "int_type": gettext_lazy("Enter a whole number."),
+    "int_from_float": gettext_lazy("Enter a whole number."),
+    "float_parsing": gettext_lazy("Enter a number."),
+    "float_type": gettext_lazy("Enter a number."),
+    "decimal_parsing": gettext_lazy("Enter a number."),
+    "decimal_type": gettext_lazy("Enter a number."),
+    "bool_parsing": gettext_lazy("Enter true or false."),
+    "bool_type": gettext_lazy("Enter true or false."),
+    "date_parsing": gettext_lazy("Enter a date as YYYY-MM-DD."),
+    "date_from_datetime_parsing": gettext_lazy("Enter a date as YYYY-MM-DD."),
+    "date_type": gettext_lazy("Enter a date as YYYY-MM-DD."),
+    "datetime_parsing": gettext_lazy("Enter a date and time in ISO 8601, with its time zone."),
+    "datetime_from_date_parsing": gettext_lazy(
+        "Enter a date and time in ISO 8601, with its time zone."
+    ),
+    "datetime_type": gettext_lazy("Enter a date and time in ISO 8601, with its time zone."),
+    "string_type": gettext_lazy("Enter text."),
+    "string_too_long": gettext_lazy("At most %(max_length)s characters."),
+    "string_too_short": gettext_lazy("At least %(min_length)s characters."),
+    "greater_than": gettext_lazy("Must be greater than %(gt)s."),
+    "greater_than_equal": gettext_lazy("Must be at least %(ge)s."),
+    "less_than": gettext_lazy("Must be less than %(lt)s."),
+    "less_than_equal": gettext_lazy("Must be at most %(le)s."),
+    "enum": gettext_lazy("Choose one of: %(expected)s."),
+    "literal_error": gettext_lazy("Choose one of: %(expected)s."),
+    "decimal_max_places": gettext_lazy("At most %(decimal_places)s decimals."),
+    "list_type": gettext_lazy("Enter a list."),
+    "too_long": gettext_lazy("At most %(max_length)s items."),
+    "dict_type": gettext_lazy("Enter an object."),
+    "model_type": gettext_lazy("Enter an object."),
+    "model_attributes_type": gettext_lazy("Enter an object."),
+}
+
+
+def validation_message(error: dict) -> str:
+    """One validation error in the reader's language, with its limits filled in."""
+    template = _VALIDATION_MESSAGES.get(error.get("type", ""))
+    if template is None:
+        return str(error.get("msg", ""))
+    try:
+        return str(template) % {key: value for key, value in (error.get("ctx") or {}).items()}
+    except (KeyError, TypeError, ValueError):
+        return str(error.get("msg", ""))
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
@@ -36,10 +89,16 @@ def install_error_handlers(api: NinjaAPI) -> None:
         for error in exc.errors:
             if error.get("type") == "json_invalid" or "JSON" in str(error.get("msg", "")):
                 malformed = True
-            fields.setdefault(_field_name(error.get("loc", [])), []).append(str(error.get("msg")))
+            fields.setdefault(_field_name(error.get("loc", [])), []).append(
+                validation_message(error)
+            )
         if malformed:
             return respond(request, 400, "malformed_json", _("The request body is not valid JSON."))
         return respond(request, 422, "validation_error", _("Some fields are not valid."), fields)
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_large(request, exc):
+        return respond(request, 413, "too_large", _("The request is too large."))
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request, exc):
@@ -75,6 +134,5 @@ def existing(getter, field: str, **lookup):
     try:
         return getter(**lookup)
     except Http404 as missing:
-        raise ValidationFailed.for_field(
-            field, _("Unknown %(field)s.") % {"field": field}
-        ) from missing
+        # The field is named by the error's key; the words say what is wrong with it.
+        raise ValidationFailed.for_field(field, _("Nothing with this id exists.")) from missing

@@ -353,11 +353,38 @@ def enterprise_update(*, actor, enterprise: Enterprise, **changes) -> Enterprise
 # Leases
 
 
+# A lease term may not exceed twenty years (Civil Code of the PRC, art. 705); dates far
+# outside a park's life are typing mistakes.
+LEASE_MAX_YEARS = 20
+LEASE_EARLIEST = date(1950, 1, 1)
+LEASE_LATEST = date(2100, 12, 31)
+
+
 def _lease_validate(errors: FieldErrors, *, start, end, monthly_rent) -> Decimal | None:
-    if isinstance(start, date) and isinstance(end, date) and end < start:
-        errors.add("end", _("The end date is before the start date."))
+    for field, day in (("start", start), ("end", end)):
+        if isinstance(day, date) and not LEASE_EARLIEST <= day <= LEASE_LATEST:
+            errors.add(
+                field,
+                _("Enter a date between %(earliest)s and %(latest)s.")
+                % {"earliest": LEASE_EARLIEST.isoformat(), "latest": LEASE_LATEST.isoformat()},
+            )
+    if isinstance(start, date) and isinstance(end, date):
+        if end < start:
+            errors.add("end", _("The end date is before the start date."))
+        elif start >= LEASE_EARLIEST and end >= _years_after(start, LEASE_MAX_YEARS):
+            errors.add(
+                "end",
+                _("A lease term may not exceed %(years)d years.") % {"years": LEASE_MAX_YEARS},
+            )
     rent = _decimal(errors, "monthly_rent", monthly_rent)
     return to_cny(rent) if rent is not None else None
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
 
 
 def _overlapping(unit: Unit, start: date, end: date, exclude=None):

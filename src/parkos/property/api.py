@@ -11,6 +11,7 @@ from parkos.core.api_errors import existing
 from parkos.core.errors import Forbidden, ValidationFailed
 from parkos.core.pagination import Paging
 from parkos.property import permissions, selectors, services
+from parkos.property.models import TicketStatus
 from parkos.property.schemas import (
     AnswerIn,
     ConfirmIn,
@@ -56,6 +57,8 @@ class TicketFilters(Schema):
 @router.get("/tickets", response=list[TicketOut])
 @paginate(Paging)
 def ticket_list(request, filters: Query[TicketFilters]):
+    if filters.status and filters.status not in TicketStatus.values:
+        raise ValidationFailed.for_field("status", _("Unknown status."))
     return selectors.ticket_list(
         actor=request.user,
         status=filters.status,

@@ -6,8 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parkos.core.errors import ValidationFailed
-from parkos.core.money import to_cny
+from parkos.core.money import CENT, to_cny
 from parkos.marketplace.errors import MarketplaceError
+
+# The largest amount a MoneyField holds (14 digits, two after the point) is under this.
+MONEY_LIMIT = Decimal("1000000000000")
 
 
 def money(field: str, value, *, allow_zero: bool = False) -> Decimal:
@@ -20,6 +23,11 @@ def money(field: str, value, *, allow_zero: bool = False) -> Decimal:
         raise ValidationFailed.for_field(field, _("Enter an amount in CNY.")) from None
     if not amount.is_finite():
         raise ValidationFailed.for_field(field, _("Enter an amount in CNY."))
+    # Checked before rounding: a huge exponent ("1e30") cannot be rounded to the cent.
+    if amount >= MONEY_LIMIT:
+        raise ValidationFailed.for_field(field, _("The amount is too large."))
+    if amount != amount.quantize(CENT):
+        raise ValidationFailed.for_field(field, _("An amount in CNY has at most two decimals."))
     amount = to_cny(amount)
     if amount < 0 or (amount == 0 and not allow_zero):
         raise ValidationFailed.for_field(
@@ -27,8 +35,6 @@ def money(field: str, value, *, allow_zero: bool = False) -> Decimal:
             _("The amount must be greater than zero."),
             code=MarketplaceError.PRICE_NOT_POSITIVE,
         )
-    if amount >= Decimal("1000000000000"):
-        raise ValidationFailed.for_field(field, _("The amount is too large."))
     return amount
 
 

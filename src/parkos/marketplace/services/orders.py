@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from parkos.core.audit import audit_record
 from parkos.core.errors import Conflict, NotFound, ValidationFailed
+from parkos.core.templatetags.humanize_cny import cny
 from parkos.marketplace import permissions
 from parkos.marketplace.errors import MarketplaceError
 from parkos.marketplace.models import (
@@ -216,6 +217,13 @@ def _settle(*, actor, order: Order, use_voucher: bool, voucher_amount, invoice: 
         wanted = (
             split.maximum if voucher_amount is None else money("voucher_amount", voucher_amount)
         )
+        if wanted > order.amount:
+            raise ValidationFailed.for_field(
+                "voucher_amount",
+                _("The voucher cannot pay more than the order's %(amount)s.")
+                % {"amount": cny(order.amount)},
+                code=MarketplaceError.VOUCHER_OVER_RATIO,
+            )
         order.voucher_amount = wanted
         order.voucher_grant = split.grant
     order.enterprise_amount = order.amount - order.voucher_amount

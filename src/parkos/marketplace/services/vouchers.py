@@ -334,7 +334,7 @@ def voucher_reserve(*, actor, order: Order, grant: VoucherGrant, voucher_amount:
         raise ValidationFailed.for_field(
             field,
             _("The voucher may pay at most %(share)s CNY (%(ratio)s%% of the order).")
-            % {"share": share, "ratio": (programme.copay_ratio * 100).normalize()},
+            % {"share": share, "ratio": format((programme.copay_ratio * 100).normalize(), "f")},
             code=MarketplaceError.VOUCHER_OVER_RATIO,
         )
     if voucher_amount > grant.balance:
