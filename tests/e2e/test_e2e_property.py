@@ -111,3 +111,30 @@ def test_tenant_to_technician_to_rating_to_ranking(page, demo, tmp_path):
     page.click("[data-testid=close-month] button")
     assert asked and "关账" in asked[0]
     assert page.locator("[data-testid=month-closed]").count() == 0
+
+
+def test_a_tenant_on_a_phone_reads_the_ticket_list_without_scrolling_sideways(
+    browser, live_server, demo
+):
+    """QA on a 390 px phone: the ticket table made the page 457 px wide (technician and
+    deadline columns off screen) and the menu could not be folded away."""
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="zh-CN",
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        _sign_in(page, "tenant")
+        assert page.locator("table").count() >= 1
+        width = page.evaluate("document.scrollingElement.scrollWidth")
+        assert width <= 390, f"the page is {width} px wide"
+        menu = page.locator("#main-menu .nav-link").first
+        assert not menu.is_visible()
+        page.click("[data-testid=menu-toggle]")
+        menu.wait_for(state="visible")
+    finally:
+        context.close()

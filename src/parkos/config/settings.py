@@ -151,6 +151,7 @@ LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "parkos_language"
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Shanghai")
+FORMAT_MODULE_PATH = ["parkos.config.formats"]
 USE_I18N = True
 USE_TZ = True
 
