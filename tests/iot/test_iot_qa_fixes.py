@@ -300,7 +300,7 @@ def test_a_real_surge_over_a_minute_is_raised(make_device, surge_rule):
         send(device, T0 + timedelta(seconds=5 * step), flow=6.0)
     alarm = Alarm.objects.get()
     with translation.override("zh-hans"):
-        assert alarm.message_text.startswith("流量 每分钟变化 4.0m³/h")
+        assert alarm.message_text.startswith("流量每分钟变化 4.0m³/h")
 
 
 # 6, 8. Charts and floor views.
