@@ -113,6 +113,8 @@ def test_voucher_beyond_the_ratio_or_the_balance_is_refused(market):
             voucher_amount="600",
         )
     assert over_ratio.value.code == "voucher_over_ratio"
+    # The share reads as a plain percentage (it once read 5E+1%).
+    assert "订单金额的 50%" in over_ratio.value.fields["voucher_amount"][0]
     with pytest.raises(ValidationFailed) as over_balance:
         orders.order_place(
             actor=market.tenant,
