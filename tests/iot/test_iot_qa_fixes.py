@@ -37,41 +37,44 @@ def _page(client, user, url, language):
         return client.get(url, HTTP_ACCEPT_LANGUAGE=language)
 
 
+def _above(site, type_code, name, key, high, **extra):
+    """A critical threshold rule: `key` above `high` on every device of the type."""
+    return services.rule_create(
+        actor=site.ioc,
+        park=site.park,
+        kind="threshold",
+        device_type=site.types[type_code],
+        name=name,
+        key=key,
+        comparison="above",
+        high=high,
+        severity="critical",
+        **extra,
+    )
+
+
 # 1. The ticket an alarm opens says it came from an alarm.
 
 
 @pytest.mark.django_db
-def test_alarm_ticket_has_the_alarm_source(site, make_device, monkeypatch):
-    from parkos.property import services as property_services
-    from parkos.property.models import TicketSource
+def test_alarm_ticket_has_the_alarm_source(site, make_device):
+    from parkos.parks.models import Zone
+    from parkos.property.models import PropertyCompany, Ticket, TicketSource
 
-    opened = {}
-
-    class Ticket:
-        pk = "00000000-0000-0000-0000-000000000001"
-        number = "WO1"
-
-    def fake_open(**kwargs):
-        opened.update(kwargs)
-        return Ticket()
-
-    monkeypatch.setattr(property_services, "ticket_open_for_alarm", fake_open)
-    rule = services.rule_create(
-        actor=site.ioc,
-        park=site.park,
-        kind="threshold",
-        device_type=site.types["smoke"],
-        name="烟雾报警",
-        key="smoke",
-        comparison="above",
-        high=0.5,
-        severity="critical",
+    zone = Zone.objects.create(park=site.park, name="A区")
+    PropertyCompany.objects.create(park=site.park, zone=zone, name="园区物业")
+    rule = _above(
+        site,
+        "smoke",
+        "烟雾报警",
+        "smoke",
+        0.5,
         opens_ticket=True,
         ticket_category="fire_safety",
         ticket_priority="urgent",
     )
     device, _ = make_device("smoke")
-    services.alarm_raise(
+    alarm = services.alarm_raise(
         park=site.park,
         source="rule",
         dedupe_key="k",
@@ -81,7 +84,8 @@ def test_alarm_ticket_has_the_alarm_source(site, make_device, monkeypatch):
         device=device,
         rule=rule,
     )
-    assert opened["source"] == TicketSource.ALARM == "alarm"
+    ticket = Ticket.objects.get(source_ref=str(alarm.id))
+    assert ticket.source == TicketSource.ALARM == "alarm"
 
 
 # 2. Bad parameters are refused with a message, never a 500.
@@ -174,17 +178,7 @@ def test_simulator_carries_registers_on_from_the_last_reading(site, make_device)
 
 @pytest.fixture
 def hot_room(site, make_device):
-    services.rule_create(
-        actor=site.ioc,
-        park=site.park,
-        kind="threshold",
-        device_type=site.types["climate"],
-        name="机房高温",
-        key="temperature",
-        comparison="above",
-        high=35,
-        severity="critical",
-    )
+    _above(site, "climate", "机房高温", "temperature", 35)
     device, _ = make_device("climate")
     send(device, T0, temperature=38.8)
     return Alarm.objects.get()
@@ -206,17 +200,7 @@ def test_rule_alarm_message_is_shown_in_the_readers_language(client, site, hot_r
 
 @pytest.mark.django_db
 def test_boolean_keys_read_yes_or_no(site, make_device):
-    services.rule_create(
-        actor=site.ioc,
-        park=site.park,
-        kind="threshold",
-        device_type=site.types["smoke"],
-        name="烟雾报警",
-        key="smoke",
-        comparison="above",
-        high=0.5,
-        severity="critical",
-    )
+    _above(site, "smoke", "烟雾报警", "smoke", 0.5)
     device, _ = make_device("smoke")
     send(device, T0, smoke=True)
     alarm = Alarm.objects.get()
@@ -243,18 +227,7 @@ def test_text_stored_before_keeps_showing(site):
 
 @pytest.mark.django_db
 def test_auto_clear_note_is_translated_when_shown(site, make_device):
-    services.rule_create(
-        actor=site.ioc,
-        park=site.park,
-        kind="threshold",
-        device_type=site.types["climate"],
-        name="机房高温",
-        key="temperature",
-        comparison="above",
-        high=35,
-        severity="critical",
-        auto_clear=True,
-    )
+    _above(site, "climate", "机房高温", "temperature", 35, auto_clear=True)
     device, _ = make_device("climate")
     send(device, T0, temperature=38)
     send(device, T0 + timedelta(minutes=1), temperature=20)
