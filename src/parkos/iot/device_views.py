@@ -7,6 +7,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from parkos.iot.credentials import identity_for_token
+from parkos.iot.errors import IotError
 from parkos.iot.ingest import (
     MAX_PAYLOAD_BYTES,
     PayloadRejected,
@@ -16,13 +17,17 @@ from parkos.iot.ingest import (
 )
 
 CHANNEL = "http"
-STATUS = {"rejected_too_large": 413, "rejected_malformed": 400}
+# Each refusal of a whole message: the ingest counter it adds to, its code and its status.
+REFUSALS = {
+    "rejected_unknown_token": (IotError.UNKNOWN_TOKEN, 401),
+    "rejected_too_large": (IotError.TOO_LARGE, 413),
+    "rejected_malformed": (IotError.MALFORMED, 400),
+}
 
 
-def _error(reason: str, status: int) -> JsonResponse:
-    return JsonResponse(
-        {"code": reason.removeprefix("rejected_"), "message": reason}, status=status
-    )
+def _error(reason: str) -> JsonResponse:
+    code, status = REFUSALS.get(reason, (IotError.MALFORMED, 400))
+    return JsonResponse({"code": code, "message": reason}, status=status)
 
 
 def _body(request) -> bytes | None:
@@ -48,15 +53,15 @@ def _authenticate(token: str):
 def telemetry_post(request, token: str):
     identity = _authenticate(token)
     if identity is None:
-        return _error("rejected_unknown_token", 401)
+        return _error("rejected_unknown_token")
     body = _body(request)
     if body is None:
         ingest_reject_count(channel=CHANNEL, reason="rejected_too_large")
-        return _error("rejected_too_large", 413)
+        return _error("rejected_too_large")
     result = telemetry_ingest(items=[(identity, body)], channel=CHANNEL)
-    for reason, status in STATUS.items():
+    for reason in ("rejected_too_large", "rejected_malformed"):
         if result.counts.get(reason):
-            return _error(reason, status)
+            return _error(reason)
     return JsonResponse(
         {"stored": result.stored, "duplicates": result.duplicates, "rejected": result.rejected}
     )
@@ -67,14 +72,14 @@ def telemetry_post(request, token: str):
 def attributes_post(request, token: str):
     identity = _authenticate(token)
     if identity is None:
-        return _error("rejected_unknown_token", 401)
+        return _error("rejected_unknown_token")
     body = _body(request)
     if body is None:
         ingest_reject_count(channel=CHANNEL, reason="rejected_too_large")
-        return _error("rejected_too_large", 413)
+        return _error("rejected_too_large")
     try:
         attributes_ingest(identity=identity, body=body, channel=CHANNEL)
     except PayloadRejected as rejected:
         ingest_reject_count(channel=CHANNEL, reason=rejected.reason)
-        return _error(rejected.reason, STATUS.get(rejected.reason, 400))
+        return _error(rejected.reason)
     return JsonResponse({"stored": True})

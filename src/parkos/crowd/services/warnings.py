@@ -10,12 +10,12 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
+from parkos.crowd.events import warning_event_record
 from parkos.crowd.models import (
     BOUND_NAMES,
     Area,
     CrowdWarning,
     ForecastPoint,
-    WarningEvent,
     WarningEventKind,
     WarningKind,
     WarningLevel,
@@ -162,18 +162,6 @@ def _raise_alarm(warning: CrowdWarning) -> None:
     warning.alarm_id = alarm.id
 
 
-def _event(warning: CrowdWarning, kind: str, at: datetime, note: str = "") -> None:
-    WarningEvent.objects.create(
-        warning=warning,
-        kind=kind,
-        at=at,
-        level=warning.level,
-        expected_at=warning.expected_at,
-        expected_count=warning.expected_count,
-        note=note[:300],
-    )
-
-
 def warning_apply(*, area: Area, kind: str, risk: Risk | None, now: datetime | None = None):
     """Raise, update or clear the area's warning of `kind` to match `risk`."""
     now = now or timezone.now()
@@ -193,7 +181,7 @@ def warning_apply(*, area: Area, kind: str, risk: Risk | None, now: datetime | N
                 active.updated_at = now
                 active.save(update_fields=["status", "cleared_at", "updated_at"])
                 passed = text(gettext_noop("The risk has passed."))
-                _event(active, WarningEventKind.CLEARED, now, _stored(passed))
+                warning_event_record(active, WarningEventKind.CLEARED, at=now, note=_stored(passed))
                 alarm_clear_external(source=ALARM_SOURCE, key=_alarm_key(active), note=passed)
             return None
         spec = warning_message(area, kind, risk)
@@ -216,7 +204,7 @@ def warning_apply(*, area: Area, kind: str, risk: Risk | None, now: datetime | N
             )
             _raise_alarm(warning)
             warning.save()
-            _event(warning, WarningEventKind.RAISED, now, message)
+            warning_event_record(warning, WarningEventKind.RAISED, at=now, note=message)
             return warning
         changed = active.level != risk.level or active.expected_at != risk.expected_at
         if active.level != risk.level:
@@ -238,7 +226,7 @@ def warning_apply(*, area: Area, kind: str, risk: Risk | None, now: datetime | N
             # A new peak hour or level is news for the operations center; the lead time
             # shrinking hour by hour is not.
             _raise_alarm(active)
-            _event(active, WarningEventKind.CHANGED, now, message)
+            warning_event_record(active, WarningEventKind.CHANGED, at=now, note=message)
         else:
             # The alarm states the figures too (threshold, count, lead time): it must not
             # keep ones the warning has left behind.

@@ -13,6 +13,7 @@ from parkos.accounts.selectors import users_with_role
 from parkos.core.audit import audit_record
 from parkos.core.errors import Conflict, ValidationFailed
 from parkos.iot import permissions
+from parkos.iot.events import alarm_event_record, stored_text
 from parkos.iot.live import live_publish
 from parkos.iot.models import (
     Alarm,
@@ -21,7 +22,6 @@ from parkos.iot.models import (
     AlarmStatus,
     Severity,
 )
-from parkos.iot.texts import text_render
 
 logger = logging.getLogger(__name__)
 
@@ -48,17 +48,6 @@ def _transition(alarm: Alarm, action: str) -> str:
 
 def _action_label(action: str) -> str:
     return {"acknowledge": _("acknowledged"), "clear": _("cleared")}[action]
-
-
-def _stored(value) -> tuple[str, dict | None]:
-    """A text given as plain words or as a text to translate when shown (see texts.py):
-    the words kept in the park's language, and the text."""
-    if isinstance(value, dict):
-        if not value:
-            return "", None
-        with translation.override(settings.LANGUAGE_CODE):
-            return text_render(value), value
-    return value or "", None
 
 
 def alarm_live_summary(alarm: Alarm) -> dict:
@@ -90,21 +79,6 @@ def _publish(alarm: Alarm, change: str) -> None:
     transaction.on_commit(lambda: live_publish(event))
 
 
-def _event(alarm: Alarm, kind: str, *, actor=None, note="", data=None, at=None):
-    note, spec = _stored(note)
-    data = dict(data or {})
-    if spec is not None:
-        data["text"] = spec
-    return AlarmEvent.objects.create(
-        alarm=alarm,
-        kind=kind,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        note=note,
-        data=data,
-        at=at or timezone.now(),
-    )
-
-
 def alarm_raise(
     *,
     park,
@@ -125,8 +99,8 @@ def alarm_raise(
         raise ValidationFailed.for_field("severity", _("Unknown severity."))
     at = at or timezone.now()
     message_spec = message if isinstance(message, dict) and message else None
-    title, title_spec = _stored(title)
-    message, _spec = _stored(message)
+    title, title_spec = stored_text(title)
+    message, _spec = stored_text(message)
     texts = {
         name: spec
         for name, spec in (("title", title_spec), ("message", message_spec))
@@ -166,7 +140,7 @@ def alarm_raise(
                     .get()
                 )
             else:
-                _event(
+                alarm_event_record(
                     alarm,
                     AlarmEventKind.RAISED,
                     note=message_spec or message,
@@ -187,7 +161,7 @@ def alarm_raise(
                 existing.texts.pop("message")
         existing.value = value if value is not None else existing.value
         existing.save(update_fields=["count", "last_raised_at", "message", "texts", "value"])
-        _event(
+        alarm_event_record(
             existing,
             AlarmEventKind.REPEATED,
             note=message_spec or message,
@@ -202,7 +176,7 @@ def alarm_message_refresh(*, source: str, dedupe_key: str, message: str | dict) 
     """Rewrite the open alarm's message with current figures, without counting a repeat or
     adding to its history: for a source whose situation drifts (a lead time shrinking, a
     threshold an operator moved) while nothing happens that an operator must see again."""
-    text, spec = _stored(message)
+    text, spec = stored_text(message)
     with transaction.atomic():
         alarm = (
             Alarm.objects.select_for_update()
@@ -233,7 +207,7 @@ def alarm_acknowledge(*, actor, alarm: Alarm, note: str = "") -> Alarm:
         alarm.acknowledged_at = timezone.now()
         alarm.acknowledged_by = actor
         alarm.save(update_fields=["status", "acknowledged_at", "acknowledged_by"])
-        _event(alarm, AlarmEventKind.ACKNOWLEDGED, actor=actor, note=note)
+        alarm_event_record(alarm, AlarmEventKind.ACKNOWLEDGED, actor=actor, note=note)
         audit_record(
             actor=actor, action="iot.alarm_acknowledge", instance=alarm, park_id=alarm.park_id
         )
@@ -252,7 +226,7 @@ def alarm_clear(*, actor, alarm: Alarm, note: str | dict = "") -> Alarm:
         alarm.cleared_at = timezone.now()
         alarm.cleared_by = actor
         alarm.save(update_fields=["status", "cleared_at", "cleared_by"])
-        _event(alarm, AlarmEventKind.CLEARED, actor=actor, note=note)
+        alarm_event_record(alarm, AlarmEventKind.CLEARED, actor=actor, note=note)
         if actor is not None:
             audit_record(
                 actor=actor, action="iot.alarm_clear", instance=alarm, park_id=alarm.park_id
@@ -269,7 +243,7 @@ def alarm_comment(*, actor, alarm: Alarm, text: str) -> AlarmEvent:
     if len(text) > 2000:
         raise ValidationFailed.for_field("text", _("A comment is at most 2000 characters."))
     with transaction.atomic():
-        return _event(alarm, AlarmEventKind.COMMENTED, actor=actor, note=text)
+        return alarm_event_record(alarm, AlarmEventKind.COMMENTED, actor=actor, note=text)
 
 
 def alarm_assign(*, actor, alarm: Alarm, assignee) -> Alarm:
@@ -282,7 +256,7 @@ def alarm_assign(*, actor, alarm: Alarm, assignee) -> Alarm:
         alarm = _locked(alarm)
         alarm.assignee = assignee
         alarm.save(update_fields=["assignee"])
-        _event(
+        alarm_event_record(
             alarm,
             AlarmEventKind.ASSIGNED,
             actor=actor,
@@ -300,7 +274,7 @@ def _ticket_open(alarm: Alarm, rule) -> None:
         from parkos.property.models import TicketSource
         from parkos.property.services import ticket_open_for_alarm
     except ImportError:
-        _event(
+        alarm_event_record(
             alarm, AlarmEventKind.TICKET_LINKED, note=_("No ticket: the property app is absent.")
         )
         return
@@ -318,7 +292,7 @@ def _ticket_open(alarm: Alarm, rule) -> None:
             )
     except Exception as failure:
         logger.exception("ticket for alarm %s not opened", alarm.id)
-        _event(
+        alarm_event_record(
             alarm,
             AlarmEventKind.TICKET_LINKED,
             note=_("The ticket could not be opened: %(error)s") % {"error": failure},
@@ -326,7 +300,7 @@ def _ticket_open(alarm: Alarm, rule) -> None:
         return
     alarm.ticket_id = ticket.pk
     alarm.save(update_fields=["ticket_id"])
-    _event(
+    alarm_event_record(
         alarm,
         AlarmEventKind.TICKET_LINKED,
         data={"ticket": str(ticket.pk), "number": str(getattr(ticket, "number", ""))},
@@ -347,7 +321,7 @@ def _notify_on_duty(alarm: Alarm) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         title = f"[{alarm.get_severity_display()}] {alarm.title_text}"
     for user in operators:
-        _event(
+        alarm_event_record(
             alarm,
             AlarmEventKind.NOTIFIED,
             data={"user": str(user.pk), "channel": "in_app" if notify else "live"},
