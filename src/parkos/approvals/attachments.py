@@ -3,6 +3,7 @@ are checked as well as the name, so a renamed executable is refused."""
 
 from django.utils.translation import gettext as _
 
+from parkos.approvals.errors import ApprovalsError
 from parkos.core.errors import ValidationFailed
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -46,15 +47,17 @@ def attachment_check(upload, *, field: str = "attachment") -> str:
             field,
             _("The file is %(size).1f MB; at most 10 MB is accepted.")
             % {"size": size / 1024 / 1024},
-            code="file_too_large",
+            code=ApprovalsError.FILE_TOO_LARGE,
         )
     if size == 0:
-        raise ValidationFailed.for_field(field, _("The file is empty."), code="file_empty")
+        raise ValidationFailed.for_field(
+            field, _("The file is empty."), code=ApprovalsError.FILE_EMPTY
+        )
     if extension not in ALLOWED:
         raise ValidationFailed.for_field(
             field,
             _("Only PDF, images (PNG, JPEG, GIF, WebP) and Office files are accepted."),
-            code="file_type",
+            code=ApprovalsError.FILE_TYPE,
         )
     content_type, signatures = ALLOWED[extension]
     upload.seek(0)
@@ -67,6 +70,6 @@ def attachment_check(upload, *, field: str = "attachment") -> str:
             field,
             _("The file's content does not match its name (.%(extension)s).")
             % {"extension": extension},
-            code="file_content",
+            code=ApprovalsError.FILE_CONTENT,
         )
     return content_type

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from parkos.accounts.models import Role
 from parkos.approvals import permissions, registry
+from parkos.approvals.errors import ApprovalsError
 from parkos.approvals.models import (
     RETIRED,
     Case,
@@ -123,7 +124,7 @@ def process_update(
             raise Conflict(
                 _("Step “%(name)s” has cases waiting on it: it cannot be removed yet.")
                 % {"name": step.name},
-                code="step_in_use",
+                code=ApprovalsError.STEP_IN_USE,
             )
         if (
             StepCompletion.objects.filter(step=step).exists()

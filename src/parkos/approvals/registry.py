@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from parkos.approvals.errors import ApprovalsError
 from parkos.core.errors import ValidationFailed
 
 
@@ -51,7 +52,7 @@ def subject(subject_type: str) -> Subject:
     found = _subjects.get(subject_type)
     if found is None:
         raise ValidationFailed.for_field(
-            "subject_type", _("Unknown kind of application."), code="unknown_subject"
+            "subject_type", _("Unknown kind of application."), code=ApprovalsError.UNKNOWN_SUBJECT
         )
     return found
 

@@ -15,9 +15,9 @@ from parkos.approvals.models import (
     CaseEvent,
     Process,
     SignOffRecord,
-    Status,
     Step,
 )
+from parkos.approvals.workflows import CASE_WORKFLOW
 
 
 def _cases() -> QuerySet[Case]:
@@ -113,21 +113,7 @@ def attachment_get(*, actor, attachment_id) -> Attachment:
 
 def case_actions(*, actor, case: Case) -> list[str]:
     """The actions `actor` may take on `case` now, for buttons and the API."""
-    actions = []
-    if case.status == Status.SUBMITTED and permissions.can_review(actor, case):
-        already = SignOffRecord.objects.filter(
-            case=case, step_id=case.current_step_id, round=case.round, user_id=actor.pk
-        ).exists()
-        if not already:
-            actions += ["approve", "return", "reject"]
-    if permissions.is_applicant_side(actor, case):
-        if case.status == Status.DRAFT:
-            actions.append("submit")
-        if case.status == Status.RETURNED:
-            actions.append("resubmit")
-        if case.status in (Status.DRAFT, Status.SUBMITTED, Status.RETURNED):
-            actions.append("withdraw")
-    return actions
+    return CASE_WORKFLOW.action_codes(case, actor)
 
 
 def process_list(*, actor, subject_type: str | None = None) -> QuerySet[Process]:

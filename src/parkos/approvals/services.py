@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy
 from parkos.approvals import permissions, registry
 from parkos.approvals.attachments import ACCEPT as ATTACHMENT_ACCEPT
 from parkos.approvals.attachments import attachment_check
+from parkos.approvals.errors import ApprovalsError
+from parkos.approvals.events import case_audit_record, case_event_record
 from parkos.approvals.models import (
     Attachment,
     Case,
@@ -25,33 +27,14 @@ from parkos.approvals.models import (
 )
 from parkos.approvals.notifications import notify
 from parkos.approvals.processes import process_ensure, process_steps, process_update
+from parkos.approvals.workflows import APPLICANT_ACTIONS, CASE_WORKFLOW
 from parkos.core.audit import audit_record
 from parkos.core.errors import Conflict, Forbidden, ValidationFailed
 from parkos.core.workdays import add_workdays
 
-APPLICANT = "applicant"
-REVIEWER = "reviewer"
 # Longest comment, reason or request for changes a case event keeps: a page of text. Longer
 # material belongs in an attachment, where the timeline stays readable.
 TEXT_MAX_LENGTH = 2000
-
-# action -> (statuses it may start from, who may take it)
-TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "submit": (frozenset({Status.DRAFT}), APPLICANT),
-    "approve": (frozenset({Status.SUBMITTED}), REVIEWER),
-    "reject": (frozenset({Status.SUBMITTED}), REVIEWER),
-    "return": (frozenset({Status.SUBMITTED}), REVIEWER),
-    "resubmit": (frozenset({Status.RETURNED}), APPLICANT),
-    "withdraw": (frozenset({Status.DRAFT, Status.SUBMITTED, Status.RETURNED}), APPLICANT),
-}
-ACTION_LABELS = {
-    "submit": gettext_lazy("Submit"),
-    "approve": gettext_lazy("Approve"),
-    "reject": gettext_lazy("Reject"),
-    "return": gettext_lazy("Return for changes"),
-    "resubmit": gettext_lazy("Resubmit"),
-    "withdraw": gettext_lazy("Withdraw"),
-}
 
 
 # The door other apps use: processes are configured in processes.py, offered here as well.
@@ -94,7 +77,7 @@ def _text(value: str, field: str) -> str:
                 "Shorten it, or attach a file with the details."
             )
             % {"limit": f"{TEXT_MAX_LENGTH:,}", "length": f"{len(text):,}"},
-            code="text_too_long",
+            code=ApprovalsError.TEXT_TOO_LONG,
         )
     return text
 
@@ -107,49 +90,30 @@ def _lock(case: Case) -> Case:
     )
 
 
-def _event(case: Case, kind: str, actor, *, before: str = "", text: str = "") -> CaseEvent:
-    return CaseEvent.objects.create(
-        case=case,
-        kind=kind,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        step=case.current_step,
-        from_status=before,
-        to_status=case.status,
-        text=text,
-    )
-
-
-def _audit(case: Case, actor, action: str, before: str, **extra) -> None:
-    audit_record(
-        actor=actor,
-        action=f"approvals.case.{action}",
-        instance=case,
-        park_id=case.park_id,
-        changes={"status": [before, case.status], "step": case.current_step_id, **extra},
-    )
-
-
-def _check(case: Case, seen: Case, actor, action: str) -> None:
-    """Refuse a move the table does not allow, by someone who may not make it, or on a case
-    that changed since the actor looked at it (two reviewers acting at once)."""
-    allowed_from, who = TRANSITIONS[action]
-    if case.status not in allowed_from:
-        raise Conflict(
-            _("The case is “%(status)s”: “%(action)s” is not possible now.")
-            % {"status": case.get_status_display(), "action": ACTION_LABELS[action]},
-            code="illegal_transition",
-        )
-    if (case.current_step_id, case.round) != (seen.current_step_id, seen.round) or (
-        case.status != seen.status
+def _locked_for(case: Case, actor, action: str) -> Case:
+    """The case, locked, once the move is known to be possible: the life cycle allows it
+    from the case's state, the case has not changed since the actor looked at it (two
+    reviewers acting at once), and the actor may make it."""
+    locked = _lock(case)
+    CASE_WORKFLOW.check(locked, action)
+    if (locked.current_step_id, locked.round, locked.status) != (
+        case.current_step_id,
+        case.round,
+        case.status,
     ):
         raise Conflict(
             _("Someone else acted on this case meanwhile. Reload it and try again."),
-            code="stale",
+            code=ApprovalsError.STALE,
         )
-    if who == APPLICANT and not permissions.is_applicant_side(actor, case):
-        raise Forbidden(_("Only the applicant can do this."))
-    if who == REVIEWER and not permissions.can_review(actor, case):
+    if not CASE_WORKFLOW.may(locked, action, actor):
+        if action in APPLICANT_ACTIONS:
+            raise Forbidden(_("Only the applicant can do this."))
+        if permissions.can_review(actor, locked):
+            raise Conflict(
+                _("You have already signed this step."), code=ApprovalsError.ALREADY_SIGNED
+            )
         raise Forbidden(_("You are not a reviewer of this step."))
+    return locked
 
 
 def _enter_step(case: Case, step: Step | None) -> None:
@@ -179,16 +143,26 @@ def _first_step(case: Case) -> Step:
     return steps[0]
 
 
-def _submit(case: Case, actor, *, kind: str, text: str = "") -> None:
-    before = case.status
-    case.status = Status.SUBMITTED
+CASE_FIELDS_ON_ENTRY = ("round", "current_step", "overdue", "deadline", "updated_at")
+
+
+def _submit(case: Case, actor, action: str, text: str = "") -> Case:
+    """Submit (or resubmit) a locked case: a new round starts at the first step. The
+    actor's right to do so was checked by the caller."""
+    first = _first_step(case)
     case.round += 1
-    case.submitted_at = timezone.now()
-    _enter_step(case, _first_step(case))
-    case.save()
-    _event(case, kind, actor, before=before, text=text)
-    _audit(case, actor, kind, before)
+    _enter_step(case, first)
+    case = CASE_WORKFLOW.fire(
+        case,
+        action,
+        actor=actor,
+        update_fields=CASE_FIELDS_ON_ENTRY,
+        note=text,
+        lock=False,
+        check=False,
+    )
     _notify_reviewers(case)
+    return case
 
 
 @transaction.atomic
@@ -214,7 +188,7 @@ def case_open(
             "process_code",
             _("“%(process)s” is not a process for this kind of application.")
             % {"process": process.name},
-            code="wrong_process",
+            code=ApprovalsError.WRONG_PROCESS,
         )
     title = (title or "").strip()
     if not title:
@@ -228,7 +202,9 @@ def case_open(
         .exclude(status__in=[Status.APPROVED, Status.REJECTED, Status.WITHDRAWN])
         .exists()
     ):
-        raise Conflict(_("An application for this is already open."), code="already_open")
+        raise Conflict(
+            _("An application for this is already open."), code=ApprovalsError.ALREADY_OPEN
+        )
     try:
         with transaction.atomic():
             case = Case.objects.create(
@@ -242,9 +218,9 @@ def case_open(
             )
     except IntegrityError as clash:
         raise Conflict(
-            _("An application for this is already open."), code="already_open"
+            _("An application for this is already open."), code=ApprovalsError.ALREADY_OPEN
         ) from clash
-    _event(case, EventKind.OPENED, actor)
+    case_event_record(case, kind=EventKind.OPENED, actor=actor)
     audit_record(
         actor=actor,
         action="approvals.case.open",
@@ -253,48 +229,51 @@ def case_open(
         changes={"process": process.code, "subject": f"{subject_type}:{subject_id}"},
     )
     if submit:
-        _first_step(case)
-        _submit(case, actor, kind=EventKind.SUBMITTED)
+        case = _submit(case, actor, "submit")
     return case
 
 
 @transaction.atomic
 def case_submit(*, actor, case: Case) -> Case:
-    locked = _lock(case)
-    _check(locked, case, actor, "submit")
-    _submit(locked, actor, kind=EventKind.SUBMITTED)
-    return locked
+    return _submit(_locked_for(case, actor, "submit"), actor, "submit")
 
 
 @transaction.atomic
 def case_resubmit(*, actor, case: Case, comment: str = "") -> Case:
-    locked = _lock(case)
-    _check(locked, case, actor, "resubmit")
-    _submit(locked, actor, kind=EventKind.RESUBMITTED, text=_text(comment, "comment"))
-    return locked
+    comment = _text(comment, "comment")
+    return _submit(_locked_for(case, actor, "resubmit"), actor, "resubmit", comment)
 
 
-def _finish(case: Case, actor, status: str, kind: str, text: str, hook_name: str) -> None:
-    before = case.status
-    case.status = status
-    case.closed_at = timezone.now()
+def _finish(case: Case, actor, action: str, text: str, hook_name: str) -> Case:
+    """Close a locked case (approved, rejected or withdrawn) and tell the app it belongs to,
+    whose hook runs in this transaction: a hook that fails undoes the decision."""
     case.overdue = False
-    case.save()
-    _event(case, kind, actor, before=before, text=text)
-    _audit(case, actor, kind, before, comment=text)
+    case = CASE_WORKFLOW.fire(
+        case,
+        action,
+        actor=actor,
+        update_fields=("overdue", "updated_at"),
+        note=text,
+        lock=False,
+        check=False,
+    )
     hook = getattr(registry.subject(case.subject_type), hook_name)
     if hook is not None:
         hook(case=case, actor=actor)
+    return case
 
 
-def _approve_locked(locked: Case, seen: Case, actor, comment: str) -> Case:
-    _check(locked, seen, actor, "approve")
+def _approve_locked(locked: Case, actor, comment: str) -> Case:
+    """Sign the current step; when the step's sign-off is complete, move to the next step,
+    or approve the case after the last one."""
     step = locked.current_step
     try:
         with transaction.atomic():
             SignOffRecord.objects.create(case=locked, step=step, round=locked.round, user=actor)
     except IntegrityError as twice:
-        raise Conflict(_("You have already signed this step."), code="already_signed") from twice
+        raise Conflict(
+            _("You have already signed this step."), code=ApprovalsError.ALREADY_SIGNED
+        ) from twice
     if step.sign_off == SignOff.ALL:
         required = set(permissions.step_reviewers(locked, step).values_list("pk", flat=True))
         signed = set(
@@ -303,19 +282,30 @@ def _approve_locked(locked: Case, seen: Case, actor, comment: str) -> Case:
             )
         )
         if not required <= signed:
-            _event(locked, EventKind.STEP_SIGNED, actor, before=locked.status, text=comment)
-            _audit(locked, actor, "sign", locked.status)
+            case_event_record(
+                locked, kind=EventKind.STEP_SIGNED, actor=actor, before=locked.status, text=comment
+            )
+            case_audit_record(locked, actor=actor, action="sign", before=locked.status)
             return locked
     StepCompletion.objects.create(case=locked, step=step, round=locked.round)
     following = [s for s in process_steps(locked.process) if s.position > step.position]
     if following:
-        _event(locked, EventKind.STEP_APPROVED, actor, before=locked.status, text=comment)
+        # Still in review, on the next step: not a move of the life cycle.
+        case_event_record(
+            locked, kind=EventKind.STEP_APPROVED, actor=actor, before=locked.status, text=comment
+        )
         _enter_step(locked, following[0])
-        locked.save()
-        _audit(locked, actor, "step_approve", locked.status, completed=str(step.pk))
+        locked.save(update_fields=["current_step", "overdue", "deadline", "updated_at"])
+        case_audit_record(
+            locked,
+            actor=actor,
+            action="step_approve",
+            before=locked.status,
+            completed=str(step.pk),
+        )
         _notify_reviewers(locked)
         return locked
-    _finish(locked, actor, Status.APPROVED, EventKind.APPROVED, comment, "on_approved")
+    locked = _finish(locked, actor, "approve", comment, "on_approved")
     _notify_applicant(
         locked, gettext_lazy("Approved: %(title)s") % {"title": locked.title}, comment
     )
@@ -324,7 +314,8 @@ def _approve_locked(locked: Case, seen: Case, actor, comment: str) -> Case:
 
 @transaction.atomic
 def case_approve(*, actor, case: Case, comment: str = "") -> Case:
-    return _approve_locked(_lock(case), case, actor, _text(comment, "comment"))
+    comment = _text(comment, "comment")
+    return _approve_locked(_locked_for(case, actor, "approve"), actor, comment)
 
 
 @transaction.atomic
@@ -337,10 +328,10 @@ def case_approve_batch(*, actor, cases: list[Case], comment: str = "") -> list[C
             raise ValidationFailed.for_field(
                 "cases",
                 _("“%(process)s” does not allow batch approval.") % {"process": case.process},
-                code="batch_not_allowed",
+                code=ApprovalsError.BATCH_NOT_ALLOWED,
             )
     comment = _text(comment, "comment")
-    return [_approve_locked(_lock(case), case, actor, comment) for case in cases]
+    return [_approve_locked(_locked_for(case, actor, "approve"), actor, comment) for case in cases]
 
 
 @transaction.atomic
@@ -348,9 +339,7 @@ def case_reject(*, actor, case: Case, reason: str) -> Case:
     reason = _text(reason, "reason")
     if not reason:
         raise ValidationFailed.for_field("reason", _("Give the reason for the rejection."))
-    locked = _lock(case)
-    _check(locked, case, actor, "reject")
-    _finish(locked, actor, Status.REJECTED, EventKind.REJECTED, reason, "on_rejected")
+    locked = _finish(_locked_for(case, actor, "reject"), actor, "reject", reason, "on_rejected")
     _notify_applicant(locked, gettext_lazy("Rejected: %(title)s") % {"title": locked.title}, reason)
     return locked
 
@@ -360,15 +349,18 @@ def case_return(*, actor, case: Case, comment: str) -> Case:
     comment = _text(comment, "comment")
     if not comment:
         raise ValidationFailed.for_field("comment", _("Say what the applicant should change."))
-    locked = _lock(case)
-    _check(locked, case, actor, "return")
-    before = locked.status
-    locked.status = Status.RETURNED
+    locked = _locked_for(case, actor, "return")
     locked.overdue = False
     locked.deadline = None
-    locked.save()
-    _event(locked, EventKind.RETURNED, actor, before=before, text=comment)
-    _audit(locked, actor, "return", before, comment=comment)
+    locked = CASE_WORKFLOW.fire(
+        locked,
+        "return",
+        actor=actor,
+        update_fields=("overdue", "deadline", "updated_at"),
+        note=comment,
+        lock=False,
+        check=False,
+    )
     _notify_applicant(
         locked, gettext_lazy("Changes requested: %(title)s") % {"title": locked.title}, comment
     )
@@ -377,10 +369,7 @@ def case_return(*, actor, case: Case, comment: str) -> Case:
 
 @transaction.atomic
 def case_withdraw(*, actor, case: Case) -> Case:
-    locked = _lock(case)
-    _check(locked, case, actor, "withdraw")
-    _finish(locked, actor, Status.WITHDRAWN, EventKind.WITHDRAWN, "", "on_withdrawn")
-    return locked
+    return _finish(_locked_for(case, actor, "withdraw"), actor, "withdraw", "", "on_withdrawn")
 
 
 @transaction.atomic
@@ -391,9 +380,7 @@ def case_comment(*, actor, case: Case, text: str, attachment=None) -> CaseEvent:
     if not case.__class__.objects.filter(pk=case.pk).filter(permissions.visibility(actor)).exists():
         raise Forbidden(_("You cannot comment on this case."))
     content_type = attachment_check(attachment) if attachment is not None else ""
-    event = CaseEvent.objects.create(
-        case=case, kind=EventKind.COMMENTED, actor=actor, step=case.current_step, text=text
-    )
+    event = case_event_record(case, kind=EventKind.COMMENTED, actor=actor, text=text)
     if attachment is not None:
         Attachment.objects.create(
             case=case,
@@ -416,7 +403,7 @@ def cases_flag_overdue(*, today=None) -> int:
     for case in due.select_for_update(of=("self",)).select_related("current_step", "applicant"):
         case.overdue = True
         case.save(update_fields=["overdue", "updated_at"])
-        _event(case, EventKind.OVERDUE, None, before=case.status)
+        case_event_record(case, kind=EventKind.OVERDUE, actor=None, before=case.status)
         flagged += 1
         url = case_url(case)
         for user in permissions.step_reviewers(case, case.current_step):
