@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+from django import forms
 from django.utils import translation
 
 from parkos.core.errors import ValidationFailed
@@ -39,5 +40,5 @@ def test_the_message_is_in_the_readers_language():
 def test_the_form_field_cleans_with_the_same_parser():
     field = MoneyFormField(label="金额")
     assert field.clean("23,500,000") == Decimal("23500000.00")
-    with pytest.raises(Exception):
+    with pytest.raises(forms.ValidationError):
         field.clean("1.234")

@@ -50,7 +50,7 @@ def parse_money(
         if required:
             raise ValidationFailed.for_field(field, gettext("Enter an amount."), code="required")
         return None
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise ValidationFailed.for_field(
             field, gettext("Send the amount as a string or a whole number."), code="invalid_amount"
         )
