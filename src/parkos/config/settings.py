@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "parkos.property",
     "parkos.iot",
     "parkos.crowd",
+    "parkos.techtransfer",
+    "parkos.talent",
     "parkos.demo",
 ]
 
@@ -181,6 +183,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+# Rows one imported file may hold, and refused rows listed in its report (the rest counted).
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
+IMPORT_MAX_ERRORS = max(1, env.int("IMPORT_MAX_ERRORS", default=1_000))
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200
