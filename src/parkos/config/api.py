@@ -20,6 +20,23 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 
+# The domain apps, each mounted at /api/<label>/ and /<label>/ when it has a router or pages.
+APP_LABELS = (
+    "approvals",
+    "relief",
+    "filings",
+    "marketplace",
+    "property",
+    "iot",
+    "crowd",
+    "techtransfer",
+    "talent",
+    "community",
+    "parking",
+    "billing",
+    "analytics",
+)
+
 api.add_router("/auth", accounts_router)
 api.add_router("", parks_router)
 
@@ -28,7 +45,7 @@ def mount_optional_routers() -> None:
     """Domain apps that ship an API add it here without this module naming them twice."""
     from importlib import import_module
 
-    for app_label in ("approvals", "relief", "filings", "marketplace", "property", "iot", "crowd"):
+    for app_label in APP_LABELS:
         try:
             module = import_module(f"parkos.{app_label}.api")
         except ModuleNotFoundError as missing:

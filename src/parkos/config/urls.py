@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from parkos.config.api import api
+from parkos.config.api import APP_LABELS, api
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="parks:home", permanent=False), name="home"),
@@ -23,7 +23,7 @@ urlpatterns = [
     path("", include("parkos.parks.urls")),
 ]
 
-for app_label in ("approvals", "relief", "filings", "marketplace", "property", "iot", "crowd"):
+for app_label in APP_LABELS:
     try:
         import_module(f"parkos.{app_label}.urls")
     except ModuleNotFoundError as missing:
