@@ -49,7 +49,7 @@ def mount_optional_routers() -> None:
         try:
             module = import_module(f"parkos.{app_label}.api")
         except ModuleNotFoundError as missing:
-            if missing.name != f"parkos.{app_label}.api":
+            if missing.name not in (f"parkos.{app_label}", f"parkos.{app_label}.api"):
                 raise
             continue
         api.add_router(f"/{app_label}", module.router)

@@ -27,7 +27,7 @@ for app_label in APP_LABELS:
     try:
         import_module(f"parkos.{app_label}.urls")
     except ModuleNotFoundError as missing:
-        if missing.name != f"parkos.{app_label}.urls":
+        if missing.name not in (f"parkos.{app_label}", f"parkos.{app_label}.urls"):
             raise
         continue
     urlpatterns.append(path(f"{app_label}/", include(f"parkos.{app_label}.urls")))
