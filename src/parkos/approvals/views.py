@@ -15,9 +15,19 @@ from django.views.decorators.http import require_POST
 from parkos.accounts.models import Role
 from parkos.approvals import permissions, registry, selectors, services
 from parkos.approvals.attachments import ACCEPT
+from parkos.approvals.forms import (
+    BatchApproveForm,
+    CaseActionForm,
+    CaseCommentForm,
+    NotificationsReadForm,
+    ProcessForm,
+    StepCountForm,
+    StepForm,
+)
 from parkos.approvals.models import Scope, SignOff, Status
 from parkos.approvals.notifications import notification_list, notifications_mark_read
-from parkos.core.errors import ServiceError
+from parkos.approvals.workflows import CASE_WORKFLOW
+from parkos.core.errors import ServiceError, ValidationFailed
 from parkos.parks.selectors import park_list
 
 ACTIONS = {
@@ -67,13 +77,16 @@ def inbox(request):
         overdue=overdue,
     )
     if request.method == "POST":
-        chosen = set(request.POST.getlist("case"))
-        picked = [
-            case for case in cases.filter(process__allow_batch=True) if str(case.id) in chosen
-        ]
+        batchable = list(cases.filter(process__allow_batch=True))
+        form = BatchApproveForm(request.POST, case_ids=[case.id for case in batchable])
+        if not form.is_valid():
+            messages.error(request, _("Choose at least one case."))
+            return redirect(request.get_full_path())
+        chosen = set(form.cleaned_data["case"])
+        picked = [case for case in batchable if str(case.id) in chosen]
         try:
             services.case_approve_batch(
-                actor=request.user, cases=picked, comment=request.POST.get("comment", "")
+                actor=request.user, cases=picked, comment=form.cleaned_data["comment"]
             )
         except ServiceError as failure:
             messages.error(request, failure.message)
@@ -114,14 +127,29 @@ def my_cases(request):
     )
 
 
-def _detail_context(request, case):
+# How each move's button looks; which buttons appear is the workflow's answer.
+BUTTON_STYLES = {
+    "approve": "btn-success",
+    "return": "btn-warning",
+    "reject": "btn-danger",
+    "submit": "btn-primary",
+    "resubmit": "btn-primary",
+    "withdraw": "btn-outline-secondary",
+}
+
+
+def _detail_context(request, case, *, action_form=None, comment_form=None):
     events = selectors.case_timeline(actor=request.user, case=case)
     returns = [event for event in events if event.kind == "returned"]
+    actions = CASE_WORKFLOW.actions_for(case, request.user)
     return {
         "case": case,
         "subject_text": registry.describe(case.subject_type, case.subject_id),
         "events": events,
-        "actions": selectors.case_actions(actor=request.user, case=case),
+        "actions": [
+            {"code": a.code, "label": a.label, "style": BUTTON_STYLES.get(a.code, "btn-primary")}
+            for a in actions
+        ],
         "steps": services.process_steps(case.process),
         "days_left": selectors.days_left(case),
         # The breadcrumb leads back to the list the case sits in for this user: their own
@@ -131,6 +159,8 @@ def _detail_context(request, case):
         "asked": returns[-1] if returns and case.status == Status.RETURNED else None,
         "accept": ACCEPT,
         "text_limit": f"{services.TEXT_MAX_LENGTH:,}",
+        "action_form": action_form or CaseActionForm(),
+        "comment_form": comment_form or CaseCommentForm(),
     }
 
 
@@ -144,21 +174,19 @@ def case_detail(request, case_id):
 @require_POST
 def case_act(request, case_id):
     case = selectors.case_get(actor=request.user, case_id=case_id)
-    action = request.POST.get("action", "")
-    if action not in ACTIONS:
+    form = CaseActionForm(request.POST)
+    if not form.is_valid():
         messages.error(request, _("Unknown action."))
         return redirect("approvals:case_detail", case_id=case.id)
+    action = form.cleaned_data["action"]
     try:
-        ACTIONS[action](request.user, case, request.POST.get("text", ""))
+        ACTIONS[action](request.user, case, form.cleaned_data["text"])
     except ServiceError as failure:
-        context = _detail_context(request, case)
-        context.update(
-            {
-                "error": failure.message,
-                "error_fields": failure.fields,
-                "text": request.POST.get("text", ""),
-            }
-        )
+        if isinstance(failure, ValidationFailed) and failure.fields:
+            form.add_service_errors(failure)
+        else:
+            form.add_error(None, str(failure.message))
+        context = _detail_context(request, case, action_form=form)
         return render(request, "approvals/case_detail.html", context, status=failure.status)
     messages.success(request, _done_message(action))
     return redirect("approvals:case_detail", case_id=case.id)
@@ -168,21 +196,26 @@ def case_act(request, case_id):
 @require_POST
 def case_comment(request, case_id):
     case = selectors.case_get(actor=request.user, case_id=case_id)
-    try:
-        services.case_comment(
-            actor=request.user,
-            case=case,
-            text=request.POST.get("text", ""),
-            attachment=request.FILES.get("attachment"),
-        )
-    except ServiceError as failure:
-        context = _detail_context(request, case)
-        context.update(
-            {"comment_error": failure.message, "comment_text": request.POST.get("text", "")}
-        )
-        return render(request, "approvals/case_detail.html", context, status=failure.status)
-    messages.success(request, pgettext("approval case", "Comment added."))
-    return redirect("approvals:case_detail", case_id=case.id)
+    form = CaseCommentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.case_comment(
+                actor=request.user,
+                case=case,
+                text=form.cleaned_data["text"],
+                attachment=form.cleaned_data["attachment"],
+            )
+        except ServiceError as failure:
+            if isinstance(failure, ValidationFailed) and failure.fields:
+                form.add_service_errors(failure)
+            else:
+                form.add_error(None, str(failure.message))
+            context = _detail_context(request, case, comment_form=form)
+            return render(request, "approvals/case_detail.html", context, status=failure.status)
+        messages.success(request, pgettext("approval case", "Comment added."))
+        return redirect("approvals:case_detail", case_id=case.id)
+    context = _detail_context(request, case, comment_form=form)
+    return render(request, "approvals/case_detail.html", context, status=422)
 
 
 @login_required
@@ -200,7 +233,8 @@ def attachment_download(request, attachment_id):
 def notifications(request):
     if request.method == "POST":
         notifications_mark_read(actor=request.user)
-        target = request.POST.get("next", "")
+        form = NotificationsReadForm(request.POST)
+        target = form.cleaned_data["next"] if form.is_valid() else ""
         if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
             return redirect(target)
         return redirect("approvals:notifications")
@@ -217,21 +251,43 @@ def process_list(request):
     return render(request, "approvals/process_list.html", {"processes": processes})
 
 
-def _posted_steps(post) -> list[dict]:
-    steps = []
-    for index in range(int(post.get("step_count", "0") or 0)):
-        if post.get(f"step-{index}-delete") or not post.get(f"step-{index}-name", "").strip():
-            continue
-        steps.append(
-            {
-                "name": post.get(f"step-{index}-name", ""),
-                "role": post.get(f"step-{index}-role", ""),
-                "scope": post.get(f"step-{index}-scope", ""),
-                "deadline_days": post.get(f"step-{index}-deadline_days", ""),
-                "sign_off": post.get(f"step-{index}-sign_off", ""),
-            }
+def _step_rows(request, process) -> list[StepForm]:
+    """The step rows of the page: the process's steps and one empty row, or what was posted."""
+    if request.method == "POST":
+        counted = StepCountForm(request.POST)
+        count = counted.cleaned_data["step_count"] if counted.is_valid() else 0
+        return [StepForm(request.POST, prefix=f"step-{index}") for index in range(count)]
+    steps = services.process_steps(process)
+    rows = [
+        StepForm(
+            prefix=f"step-{index}",
+            initial={
+                "name": step.name,
+                "role": step.role,
+                "scope": step.scope,
+                "deadline_days": step.deadline_days,
+                "sign_off": step.sign_off,
+            },
         )
-    return steps
+        for index, step in enumerate(steps)
+    ]
+    rows.append(StepForm(prefix=f"step-{len(steps)}", initial={"deadline_days": 5}))
+    return rows
+
+
+def _step_errors(failure: ValidationFailed, form: ProcessForm, kept: list[StepForm]) -> None:
+    """The service names a step's field `steps.<n>.<field>` among the steps kept: each
+    message goes under that row's field."""
+    for name, texts in failure.fields.items():
+        parts = name.split(".")
+        if len(parts) == 3 and parts[0] == "steps" and parts[1].isdigit():
+            row = kept[int(parts[1])] if int(parts[1]) < len(kept) else None
+            if row is not None:
+                for text in texts:
+                    row.add_error(parts[2] if parts[2] in row.fields else None, str(text))
+                continue
+        for text in texts:
+            form.add_error(name if name in form.fields else None, str(text))
 
 
 @login_required
@@ -239,33 +295,46 @@ def process_edit(request, process_id):
     if not permissions.can_configure(request.user):
         raise PermissionDenied
     process = selectors.process_get(actor=request.user, process_id=process_id)
-    error = None
+    status = 200
+    rows = _step_rows(request, process)
     if request.method == "POST":
-        try:
-            services.process_update(
-                actor=request.user,
-                process=process,
-                name=request.POST.get("name", ""),
-                steps=_posted_steps(request.POST),
-                allow_batch=bool(request.POST.get("allow_batch")),
-                active=bool(request.POST.get("active")),
-            )
-        except ServiceError as failure:
-            error = failure
-        else:
-            messages.success(request, _("The process has been saved."))
-            return redirect("approvals:process_edit", process_id=process.id)
-    steps = services.process_steps(process)
-    rows = [*steps, None]
+        form = ProcessForm(request.POST)
+        rows_valid = all([row.is_valid() for row in rows])
+        if form.is_valid() and rows_valid:
+            kept = [row for row in rows if row.is_step]
+            try:
+                services.process_update(
+                    actor=request.user,
+                    process=process,
+                    name=form.cleaned_data["name"],
+                    steps=[row.step() for row in kept],
+                    allow_batch=form.cleaned_data["allow_batch"],
+                    active=form.cleaned_data["active"],
+                )
+            except ValidationFailed as failure:
+                _step_errors(failure, form, kept)
+            except ServiceError as failure:
+                form.add_error(None, str(failure.message))
+                status = failure.status
+            else:
+                messages.success(request, _("The process has been saved."))
+                return redirect("approvals:process_edit", process_id=process.id)
+        status = status if status != 200 else 422
+    else:
+        form = ProcessForm(
+            initial={
+                "name": process.name,
+                "allow_batch": process.allow_batch,
+                "active": process.active,
+            }
+        )
     context = {
         "process": process,
+        "form": form,
         "rows": rows,
         "step_count": len(rows),
         "roles": Role.choices,
         "scopes": Scope.choices,
         "sign_offs": SignOff.choices,
-        "error": error,
     }
-    return render(
-        request, "approvals/process_edit.html", context, status=error.status if error else 200
-    )
+    return render(request, "approvals/process_edit.html", context, status=status)
