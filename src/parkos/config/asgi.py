@@ -20,6 +20,10 @@ from django.urls import Resolver404, resolve
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parkos.config.settings")
 
 asgi_handler = get_asgi_application()
+
+from parkos.core.secrets import require_deployment_key  # noqa: E402
+
+require_deployment_key()
 wsgi_handler = WSGIMiddleware(
     get_wsgi_application(), workers=int(os.environ.get("WEB_THREADS", "4"))
 )

@@ -16,8 +16,16 @@ if env_file.exists():
     environ.Env.read_env(str(env_file))
 
 DEBUG = env.bool("DEBUG", default=False)
-# The embedded default works on a laptop without configuration; a deployment must set its own.
-SECRET_KEY = env.str("SECRET_KEY", default="parkos-insecure-development-key-change-me-" + "x" * 20)
+# A deployment sets its own key; a laptop gets one of its own in var/ (core/secrets.py), and a
+# production start without SECRET_KEY, or with a published one, is refused.
+SECRET_KEY = env.str("SECRET_KEY", default="")
+SECRET_KEY_FROM_ENVIRONMENT = bool(SECRET_KEY)
+if not SECRET_KEY:
+    from parkos.core.secrets import local_key
+
+    SECRET_KEY = local_key(BASE_DIR / "var" / "secret_key")
+# Set by `parkos demo`: the demo serves on the loopback with the checkout's own key.
+PARKOS_DEMO = env.bool("PARKOS_DEMO", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

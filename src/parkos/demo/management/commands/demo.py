@@ -34,6 +34,9 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"ParkOS is at http://{host}:{port}/"))
         from parkos.cli import serve
 
+        # The demo serves on the loopback with this checkout's own key (core/secrets.py).
+        settings.PARKOS_DEMO = True
+
         companions = [
             self._spawn("run-schedule"),
             self._spawn("simulate", "--base-url", f"http://{host}:{port}"),
