@@ -5,8 +5,6 @@ import os
 import subprocess
 import sys
 
-import pytest
-
 from parkos.core.secrets import PUBLISHED_KEYS, local_key
 
 GOOD_KEY = "k" + "Zq8#vR2!xW5$mP9&tL3*nB7^cF1@hJ4%dS6-k0Y+uE8~gT2=aN5;wQ9"
