@@ -105,7 +105,7 @@ def test_flags_are_explained_in_the_readers_language():
 
 def test_the_missing_flag_names_the_leased_units():
     with translation.override("en"):
-        text = flags.explain(flags.missing_flag(["1号楼 101", "1号楼 102"]))
+        text = flags.FLAGS.render(flags.missing_flag(["1号楼 101", "1号楼 102"]))
     assert text == "No filing although a lease is active (unit 1号楼 101, 1号楼 102)."
 
 

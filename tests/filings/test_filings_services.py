@@ -82,8 +82,9 @@ def test_closing_is_audited_and_happens_once(net, this_round):
     assert this_round.status == RoundStatus.CLOSED
     assert this_round.closed_by == net.operator
     assert AuditEntry.objects.filter(action="filing_round.close").count() == 1
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as refused:
         services.round_close(actor=net.operator, filing_round=this_round)
+    assert refused.value.code == "illegal_transition"
     assert AuditEntry.objects.filter(action="filing_round.close").count() == 1
 
 

@@ -13,12 +13,14 @@ from parkos.core.pagination import Paging
 from parkos.filings import dashboard, exports, permissions, selectors, services
 from parkos.filings.schemas import (
     DashboardOut,
+    RoundDetailOut,
     RoundIn,
     RoundOut,
     SubmissionDetailOut,
     SubmissionIn,
     SubmissionOut,
 )
+from parkos.filings.workflows import ROUND_WORKFLOW
 from parkos.parks import selectors as parks
 
 router = Router(tags=["re-opening ledger"])
@@ -47,15 +49,20 @@ def round_open(request, payload: RoundIn):
     return Status(201, services.round_open(actor=request.user, park=park, **data))
 
 
-@router.get("/rounds/{round_id}", response=RoundOut)
+def _detail(request, filing_round):
+    filing_round.actions = ROUND_WORKFLOW.action_codes(filing_round, request.user)
+    return filing_round
+
+
+@router.get("/rounds/{round_id}", response=RoundDetailOut)
 def round_detail(request, round_id: UUID):
-    return selectors.round_get(actor=request.user, round_id=round_id)
+    return _detail(request, selectors.round_get(actor=request.user, round_id=round_id))
 
 
-@router.post("/rounds/{round_id}/close", response=RoundOut)
+@router.post("/rounds/{round_id}/close", response=RoundDetailOut)
 def round_close(request, round_id: UUID):
     filing_round = selectors.round_get(actor=request.user, round_id=round_id)
-    return services.round_close(actor=request.user, filing_round=filing_round)
+    return _detail(request, services.round_close(actor=request.user, filing_round=filing_round))
 
 
 @router.get("/rounds/{round_id}/dashboard", response=DashboardOut)

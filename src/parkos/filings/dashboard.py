@@ -128,7 +128,7 @@ def round_dashboard(*, actor, filing_round: FilingRound) -> dict:
             "park": park_names.get(expected[eid].park_id, ""),
             "zone": expected[eid].zone,
             "submission": None,
-            "reasons": [flags.explain(flags.missing_flag(expected[eid].units))],
+            "reasons": [flags.FLAGS.render(flags.missing_flag(expected[eid].units))],
         }
         for eid in missing_ids
     ]

@@ -1,8 +1,10 @@
 """What does not add up in a filing, found by comparing it with the enterprise's previous
 filing and with its registered headcount.
 
-Flags are stored as codes with their figures and worded only when shown, so that each reader
-sees them in their own language. Returned staff above total staff is not a flag: it cannot be
+Flags are stored as codes with their figures (`{"ns": "filings.flags", "code": ..., "params":
+{...}}`; rows filed before the namespace was added lack "ns" and read the same) and worded only
+when shown, through the `FLAGS` catalogue of core.texts, so that each reader sees them in their
+own language. Returned staff above total staff is not a flag: it cannot be
 true, so the filing is refused (see services.submission_file).
 """
 
@@ -10,6 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.utils.translation import gettext as _
+
+from parkos.core.texts import CodedTexts
+
+FLAGS = CodedTexts("filings.flags")
 
 TOTAL_CHANGE = "total_change"
 RETURNED_CHANGE = "returned_change"
@@ -64,89 +70,103 @@ def compare(
         ):
             if _beyond(before, values[field], threshold):
                 flags.append(
-                    {
-                        "code": code,
-                        "params": {
+                    FLAGS.make(
+                        code,
+                        params={
                             "previous": before,
                             "current": values[field],
                             "share": _share(before, values[field]),
                             "threshold": threshold,
                             "round": previous.round_title,
                         },
-                    }
+                    )
                 )
     if headcount and _beyond(headcount, values["total_staff"], threshold):
         flags.append(
-            {
-                "code": HEADCOUNT_GAP,
-                "params": {
+            FLAGS.make(
+                HEADCOUNT_GAP,
+                params={
                     "headcount": headcount,
                     "current": values["total_staff"],
                     "share": _share(headcount, values["total_staff"]),
                     "threshold": threshold,
                 },
-            }
+            )
         )
     if values["supplies_days"] < min_supplies_days:
         flags.append(
-            {
-                "code": LOW_SUPPLIES,
-                "params": {"days": values["supplies_days"], "minimum": min_supplies_days},
-            }
+            FLAGS.make(
+                LOW_SUPPLIES,
+                params={"days": values["supplies_days"], "minimum": min_supplies_days},
+            )
         )
     if not values["compliance_declared"]:
-        flags.append({"code": NO_DECLARATION, "params": {}})
+        flags.append(FLAGS.make(NO_DECLARATION, params={}))
     if filed_on > due_on:
-        flags.append({"code": LATE, "params": {"due_on": due_on.isoformat()}})
+        flags.append(FLAGS.make(LATE, params={"due_on": due_on.isoformat()}))
     return flags
 
 
 def missing_flag(unit_labels: list[str]) -> dict:
-    return {"code": MISSING, "params": {"units": ", ".join(unit_labels)}}
+    return FLAGS.make(MISSING, params={"units": ", ".join(unit_labels)})
 
 
-def explain(flag: dict) -> str:
-    """One flag in words, in the active language."""
-    params = dict(flag.get("params") or {})
-    code = flag.get("code")
-    if code in (TOTAL_CHANGE, RETURNED_CHANGE):
-        params["what"] = _("Total staff") if code == TOTAL_CHANGE else _("Staff returned")
-        if params.get("share") is None:
-            return (
-                _(
-                    "%(what)s went from %(previous)s to %(current)s since “%(round)s”, "
-                    "a change from zero."
-                )
-                % params
-            )
+def _params(flag: dict) -> dict:
+    return dict(flag.get("params") or {})
+
+
+@FLAGS.register(TOTAL_CHANGE)
+@FLAGS.register(RETURNED_CHANGE)
+def _change(flag: dict) -> str:
+    params = _params(flag)
+    params["what"] = _("Total staff") if flag["code"] == TOTAL_CHANGE else _("Staff returned")
+    if params.get("share") is None:
         return (
             _(
-                "%(what)s went from %(previous)s to %(current)s since “%(round)s”: a change of "
-                "%(share)s%%, more than the %(threshold)s%% allowed."
+                "%(what)s went from %(previous)s to %(current)s since “%(round)s”, "
+                "a change from zero."
             )
             % params
         )
-    if code == HEADCOUNT_GAP:
-        return (
-            _(
-                "Total staff %(current)s is %(share)s%% away from the registered headcount of "
-                "%(headcount)s, more than the %(threshold)s%% allowed."
-            )
-            % params
+    return (
+        _(
+            "%(what)s went from %(previous)s to %(current)s since “%(round)s”: a change of "
+            "%(share)s%%, more than the %(threshold)s%% allowed."
         )
-    if code == LOW_SUPPLIES:
-        return (
-            _("Protective supplies last %(days)s days, fewer than the %(minimum)s required.")
-            % params
-        )
-    if code == NO_DECLARATION:
-        return _("The declaration of compliance was not given.")
-    if code == LATE:
-        return _("Filed after the due date (%(due_on)s).") % params
-    if code == MISSING:
-        return _("No filing although a lease is active (unit %(units)s).") % params
-    return str(code)
+        % params
+    )
+
+
+@FLAGS.register(HEADCOUNT_GAP)
+def _headcount_gap(flag: dict) -> str:
+    return _(
+        "Total staff %(current)s is %(share)s%% away from the registered headcount of "
+        "%(headcount)s, more than the %(threshold)s%% allowed."
+    ) % _params(flag)
+
+
+@FLAGS.register(LOW_SUPPLIES)
+def _low_supplies(flag: dict) -> str:
+    return _(
+        "Protective supplies last %(days)s days, fewer than the %(minimum)s required."
+    ) % _params(flag)
+
+
+@FLAGS.register(NO_DECLARATION)
+def _no_declaration(flag: dict) -> str:
+    return _("The declaration of compliance was not given.")
+
+
+@FLAGS.register(LATE)
+def _late(flag: dict) -> str:
+    return _("Filed after the due date (%(due_on)s).") % _params(flag)
+
+
+@FLAGS.register(MISSING)
+def _missing(flag: dict) -> str:
+    return _("No filing although a lease is active (unit %(units)s).") % _params(flag)
 
 
 def explain_all(flags: list[dict]) -> list[str]:
-    return [explain(flag) for flag in flags or []]
+    """Each flag of a filing in words, in the active language."""
+    return [FLAGS.render(flag) for flag in flags or []]

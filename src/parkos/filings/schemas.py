@@ -25,6 +25,11 @@ class RoundOut(Schema):
     closed_at: datetime | None
 
 
+class RoundDetailOut(RoundOut):
+    # The moves the caller may make on the round now (["close"] for its operators while open).
+    actions: list[str]
+
+
 class RoundIn(Schema):
     park: UUID
     title: str
@@ -42,7 +47,7 @@ class FlagOut(Schema):
 
 
 def _flags_out(obj) -> list[dict]:
-    return [{"code": f["code"], "message": flags.explain(f)} for f in obj.flags]
+    return [{"code": f["code"], "message": flags.FLAGS.render(f)} for f in obj.flags]
 
 
 class RevisionOut(Schema):

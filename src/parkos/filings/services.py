@@ -10,29 +10,23 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
 
 from parkos.core.audit import audit_record, snapshot
 from parkos.core.errors import Conflict, FieldErrors, ValidationFailed
 from parkos.filings import flags, permissions, selectors
+from parkos.filings.errors import FilingsError
 from parkos.filings.models import (
     COUNT_FIELDS,
     VALUE_FIELDS,
     FilingRound,
-    RoundStatus,
     Submission,
     SubmissionRevision,
 )
+from parkos.filings.workflows import ROUND_WORKFLOW
 
 MAX_STAFF = 1_000_000
 MAX_SUPPLIES_DAYS = 3650
 WHOLE_NUMBER = re.compile(r"[+-]?\d+")
-
-ROUND_ACTIONS = {"close": pgettext_lazy("reporting round action", "closed")}
-# Which action moves a round from which status to which: the whole life of a round.
-ROUND_TRANSITIONS = {
-    (RoundStatus.OPEN, "close"): RoundStatus.CLOSED,
-}
 
 
 def _whole_number(errors: FieldErrors, field: str, value: Any, maximum: int) -> int | None:
@@ -60,17 +54,6 @@ def _whole_number(errors: FieldErrors, field: str, value: Any, maximum: int) -> 
         errors.add(field, _("At most %(maximum)s.") % {"maximum": maximum})
         return None
     return number
-
-
-def _transition(filing_round: FilingRound, action: str) -> str:
-    target = ROUND_TRANSITIONS.get((filing_round.status, action))
-    if target is None:
-        raise Conflict(
-            _("The round is %(status)s: it cannot be %(action)s.")
-            % {"status": filing_round.get_status_display(), "action": ROUND_ACTIONS[action]},
-            code="round_not_open",
-        )
-    return target
 
 
 # Rounds
@@ -150,18 +133,10 @@ def round_close(*, actor, filing_round: FilingRound) -> FilingRound:
     permissions.require_manage_park(actor, filing_round.park_id)
     # Locked so that no filing slips in while the round closes.
     locked = selectors.round_get_for_update(actor=actor, round_id=filing_round.pk)
-    locked.status = _transition(locked, "close")
     locked.closed_by = actor
-    locked.closed_at = timezone.now()
-    locked.save(update_fields=["status", "closed_by", "closed_at"])
-    audit_record(
-        actor=actor,
-        action="filing_round.close",
-        instance=locked,
-        park_id=locked.park_id,
-        changes={"status": [RoundStatus.OPEN, RoundStatus.CLOSED]},
+    return ROUND_WORKFLOW.fire(
+        locked, "close", actor=actor, update_fields=("closed_by",), lock=False
     )
-    return locked
 
 
 # Submissions
@@ -259,7 +234,7 @@ def submission_file(
         raise Conflict(
             _("The round “%(round)s” is closed: filings are no longer accepted.")
             % {"round": locked.title},
-            code="round_closed",
+            code=FilingsError.ROUND_CLOSED,
         )
     now = filed_at or timezone.now()
     values["flags"] = flags.compare(

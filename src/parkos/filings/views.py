@@ -1,7 +1,5 @@
 """Pages of the re-opening ledger: the same selectors and services as the API."""
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -9,12 +7,14 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
-from parkos.core.errors import ServiceError
+from parkos.core.errors import ServiceError, ValidationFailed
 from parkos.filings import dashboard, exports, flags, permissions, selectors, services
-from parkos.filings.models import COUNT_FIELDS, RoundStatus
+from parkos.filings.forms import EnterpriseChoiceForm, FilingForm, RoundActionForm, RoundForm
+from parkos.filings.models import RoundStatus
+from parkos.filings.workflows import ROUND_WORKFLOW
 from parkos.parks import selectors as parks
 
 ROUND_FORM_FIELDS = [
@@ -53,13 +53,6 @@ def round_list(request):
     return render(request, "filings/round_list.html", context)
 
 
-def _date(value: str):
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
 @login_required
 def round_create(request):
     if not permissions.can_manage_any_park(request.user):
@@ -69,65 +62,44 @@ def round_create(request):
         for p in parks.park_list(actor=request.user)
         if permissions.can_manage_park(request.user, p.id)
     ]
-    values = {"change_threshold": "30", "min_supplies_days": "7", "include_branches": True}
-    errors: dict = {}
+    initial = {"change_threshold": "30", "min_supplies_days": "7", "include_branches": True}
+    form = RoundForm(request.POST or None, parks=park_choices, initial=initial)
     status = 200
     if request.method == "POST":
-        values = {name: request.POST.get(name, "").strip() for name in ROUND_FORM_FIELDS}
-        values["include_branches"] = request.POST.get("include_branches") == "on"
-        park = next((p for p in park_choices if str(p.id) == values["park"]), None)
-        dates = {name: _date(values[name]) for name in ("period_start", "period_end", "due_on")}
-        for name, parsed in dates.items():
-            if values[name] and parsed is None:
-                errors[name] = [_("Enter a valid date.")]
-        if park is None:
-            errors["park"] = [_("Choose a park.")]
-        if not errors:
+        if form.is_valid():
             try:
-                filing_round = services.round_open(
-                    actor=request.user,
-                    park=park,
-                    title=values["title"],
-                    change_threshold=values["change_threshold"],
-                    min_supplies_days=values["min_supplies_days"],
-                    include_branches=values["include_branches"],
-                    **dates,
-                )
-            except ServiceError as failure:
-                errors = failure.fields or {"__all__": [failure.message]}
+                filing_round = services.round_open(actor=request.user, **form.cleaned_data)
+            except ValidationFailed as failure:
+                form.add_service_errors(failure)
             else:
                 messages.success(request, _("The round is open."))
                 return redirect("filings:round_detail", round_id=filing_round.id)
         status = 422
-    labels = {
-        "title": _("Title"),
-        "period_start": _("Period start"),
-        "period_end": _("Period end"),
-        "due_on": _("Due on"),
-        "change_threshold": _("Change threshold (%)"),
-        "min_supplies_days": _("Minimum protective supplies (days)"),
-    }
     rows = [
         {
             "name": name,
-            "label": label,
-            "value": values.get(name, ""),
-            "errors": errors.get(name),
+            "label": form[name].label,
+            "value": form[name].value() or "",
+            "errors": form[name].errors,
             "type": "date"
             if name in ("period_start", "period_end", "due_on")
             else ("number" if name in ("change_threshold", "min_supplies_days") else "text"),
         }
-        for name, label in labels.items()
+        for name in ROUND_FORM_FIELDS
+        if name != "park"
     ]
     return render(
         request,
         "filings/round_form.html",
         {
             "parks": park_choices,
-            "values": values,
+            "values": {
+                "park": form["park"].value() or "",
+                "include_branches": form["include_branches"].value(),
+            },
             "rows": rows,
-            "park_errors": errors.get("park"),
-            "general_errors": errors.get("__all__", []),
+            "park_errors": form["park"].errors,
+            "general_errors": form.non_field_errors(),
         },
         status=status,
     )
@@ -193,7 +165,7 @@ def round_detail(request, round_id):
         **data,
         "completion_chart": _completion_chart(data),
         "trend_chart": _trend_chart(data),
-        "can_manage": permissions.can_manage_park(request.user, filing_round.park_id),
+        "actions": ROUND_WORKFLOW.actions_for(filing_round, request.user),
     }
     return render(request, "filings/round_dashboard.html", context)
 
@@ -223,9 +195,11 @@ def _submit_enterprise(request, filing_round):
         if permissions.is_staff_of(request.user, filing_round):
             raise PermissionDenied
         raise Http404
-    chosen = request.POST.get("enterprise") or request.GET.get("enterprise")
-    if chosen:
-        match = next((e for e in enterprises if str(e.id) == chosen), None)
+    chosen = EnterpriseChoiceForm(request.POST if request.method == "POST" else request.GET)
+    if not chosen.is_valid():
+        raise Http404
+    if chosen.cleaned_data["enterprise"]:
+        match = next((e for e in enterprises if e.id == chosen.cleaned_data["enterprise"]), None)
         if match is None:
             raise Http404
         return match, enterprises
@@ -239,18 +213,24 @@ def submit(request, round_id):
     current = selectors.submission_of(
         actor=request.user, filing_round=filing_round, enterprise_id=enterprise.id
     )
-    values = current.values() if current else {"compliance_declared": False}
-    errors: dict = {}
+    form = FilingForm(
+        request.POST if request.method == "POST" else None,
+        initial=current.values() if current else {"compliance_declared": False},
+    )
     status = 200
-    if request.method == "POST":
-        values = {name: request.POST.get(name, "").strip() for name in COUNT_FIELDS}
-        values["compliance_declared"] = request.POST.get("compliance_declared") == "on"
+    if request.method == "POST" and form.is_valid():
         try:
             result = services.submission_file(
-                actor=request.user, filing_round=filing_round, enterprise=enterprise, **values
+                actor=request.user,
+                filing_round=filing_round,
+                enterprise=enterprise,
+                **form.cleaned_data,
             )
         except ServiceError as failure:
-            errors = failure.fields or {"__all__": [failure.message]}
+            if isinstance(failure, ValidationFailed) and failure.fields:
+                form.add_service_errors(failure)
+            else:
+                form.add_error(None, str(failure.message))
             status = 409 if failure.status == 409 else 422
         else:
             submission = result.submission
@@ -279,14 +259,14 @@ def submit(request, round_id):
             {
                 "name": name,
                 "label": label,
-                "value": values.get(name, ""),
-                "errors": errors.get(name),
+                "value": form[name].value(),
+                "errors": form[name].errors,
             }
             for name, label in _form_fields()
         ],
-        "compliance_declared": values.get("compliance_declared"),
-        "general_errors": errors.get("__all__", []) + errors.get("enterprise", []),
-        "has_errors": bool(errors),
+        "compliance_declared": form["compliance_declared"].value(),
+        "general_errors": form.non_field_errors(),
+        "has_errors": bool(form.errors),
         "revisions": revisions,
         "fields": _form_fields(),
     }
@@ -303,17 +283,37 @@ def _form_fields() -> list[tuple[str, str]]:
     ]
 
 
-@login_required
-@require_POST
-def round_close(request, round_id):
+# The message after each move of a round.
+ROUND_DONE = {"close": gettext_lazy("The round is closed.")}
+
+
+def _round_fire(request, round_id, action: str):
     filing_round = selectors.round_get(actor=request.user, round_id=round_id)
+    moves = {"close": services.round_close}
     try:
-        services.round_close(actor=request.user, filing_round=filing_round)
+        moves[action](actor=request.user, filing_round=filing_round)
     except ServiceError as failure:
         messages.error(request, failure.message)
     else:
-        messages.success(request, _("The round is closed."))
+        messages.success(request, ROUND_DONE[action])
     return redirect("filings:round_detail", round_id=filing_round.id)
+
+
+@login_required
+@require_POST
+def round_act(request, round_id):
+    """A move of the round, as the dashboard's buttons post it."""
+    form = RoundActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Unknown action."))
+        return redirect("filings:round_detail", round_id=round_id)
+    return _round_fire(request, round_id, form.cleaned_data["action"])
+
+
+@login_required
+@require_POST
+def round_close(request, round_id):
+    return _round_fire(request, round_id, "close")
 
 
 @login_required
