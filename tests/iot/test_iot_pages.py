@@ -96,3 +96,20 @@ def test_a_tenant_sees_the_operations_center_only_when_its_units_have_devices(
     make_device("climate", unit=site.unit, name="租户办公室温湿度")
     assert 'href="/iot/"' in client.get("/enterprises/").content.decode()
     assert client.get("/iot/").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("hours", ["abc", "1.5"])
+def test_series_with_bad_hours_is_a_400(client, site, make_device, hours):
+    device, _ = make_device("climate")
+    client.force_login(site.ioc)
+    response = client.get(f"/iot/devices/{device.id}/series/?hours={hours}")
+    assert response.status_code == 400
+    assert response.json()["fields"]["hours"]
+
+
+@pytest.mark.django_db
+def test_series_with_good_hours(client, site, make_device):
+    device, _ = make_device("climate")
+    client.force_login(site.ioc)
+    assert client.get(f"/iot/devices/{device.id}/series/?hours=6").status_code == 200

@@ -4,6 +4,9 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
+from iot.factories import T0
+from parkos.iot import storage
+from parkos.iot.ingest import Reading
 from parkos.iot.simulator import HOT_ROOM, SILENT_METER, SMOKE, SimulatedDevice, reading
 
 
@@ -92,3 +95,14 @@ def test_a_server_that_does_not_answer_costs_a_reading_not_the_simulator():
             assert transport.send(device("climate"), {"temperature": 22.0}) == NOT_SENT
     finally:
         silent.close()
+
+
+@pytest.mark.django_db
+def test_simulator_carries_registers_on_from_the_last_reading(site, make_device):
+    from parkos.iot.simulator import reading, simulated_devices
+
+    device, _ = make_device("energy")
+    storage.latest_values_upsert([Reading(device.id, "energy", T0, 23_456.7, None)])
+    simulated = next(d for d in simulated_devices("pujiang") if d.id == str(device.id))
+    now = datetime(2026, 7, 1, 12, 0)
+    assert reading(simulated, now, random.Random(1), 0)["energy"] >= 23_456.7
