@@ -5,7 +5,7 @@ import io
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from factories import (
     BuildingFactory,
@@ -18,7 +18,13 @@ from factories import (
 from parkos.accounts.models import Role
 from parkos.accounts.services import membership_grant
 from parkos.parks.models import Floor, Zone
-from parkos.property.models import PropertyCompany, Shift, Technician
+from parkos.property.models import Technician
+from property.factories import (
+    InspectionScheduleFactory,
+    InspectionTemplateFactory,
+    PropertyCompanyFactory,
+    ShiftFactory,
+)
 
 CORPUS = {
     "hvac": [
@@ -85,9 +91,7 @@ def _technician(company, username_skills, building, *, on_shift=True):
     tech.zones.set([company.zone])
     now = timezone.now()
     if on_shift:
-        Shift.objects.create(
-            technician=tech, start=now - timedelta(hours=2), end=now + timedelta(hours=6)
-        )
+        ShiftFactory(technician=tech, start=now - timedelta(hours=2), end=now + timedelta(hours=6))
     return tech
 
 
@@ -117,8 +121,8 @@ def place(db):
         enterprise=w.other_enterprise,
         start=timezone.localdate() - timedelta(days=30),
     )
-    w.company = PropertyCompany.objects.create(park=w.park, zone=w.zone, name="A区物业")
-    w.other_company = PropertyCompany.objects.create(park=w.park, zone=w.other_zone, name="B区物业")
+    w.company = PropertyCompanyFactory(zone=w.zone, name="A区物业")
+    w.other_company = PropertyCompanyFactory(zone=w.other_zone, name="B区物业")
     w.tenant = member(Role.ENTERPRISE_ADMIN, enterprise=w.enterprise, park=w.park)
     w.other_tenant = member(Role.ENTERPRISE_ADMIN, enterprise=w.other_enterprise, park=w.park)
     w.dispatcher = member(Role.DISPATCHER, organization=w.company)
@@ -185,3 +189,37 @@ def api(client):
         return sender(path, **headers, **extra)
 
     return call
+
+
+@pytest.fixture
+def read_page(client):
+    """`read_page(user, url, language)`: the page as `user` reads it in `language` (their
+    account's language too, as the language middleware prefers it)."""
+
+    def read(user, url, language="zh-hans"):
+        user.language = language
+        user.save(update_fields=["language"])
+        client.force_login(user)
+        with translation.override(language):
+            return client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+
+    return read
+
+
+@pytest.fixture
+def round_today(place):
+    """Today's round of a daily pump-room checklist, walked by `hvac_near`."""
+    from parkos.property import services
+    from parkos.property.models import InspectionRound
+
+    template = InspectionTemplateFactory(
+        company=place.company,
+        name="水泵房巡检",
+        items=[
+            {"key": "pump", "label": "水泵运行正常", "kind": "check", "category": "plumbing"},
+            {"key": "pressure", "label": "出水压力", "kind": "value", "min": 2, "max": 6},
+        ],
+    )
+    schedule = InspectionScheduleFactory(template=template, technicians=[place.hvac_near])
+    services.rounds_generate(day=timezone.localdate())
+    return InspectionRound.objects.get(schedule=schedule)

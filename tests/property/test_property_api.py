@@ -234,3 +234,11 @@ def test_survey_endpoints_permission_matrix(place, api):
         place.operator, "get", f"/api/property/surveys/{created.json()['id']}/results"
     ).json()
     assert results["count"] == 1 and results["by_company"][0]["average"] == 4.0
+
+
+def test_an_unknown_status_filter_is_a_field_error_not_an_empty_list(client, place):
+    client.force_login(place.dispatcher)
+    response = client.get("/api/property/tickets", {"status": "zzz"})
+    assert response.status_code == 422
+    assert "status" in response.json()["fields"]
+    assert client.get("/api/property/tickets", {"status": "new"}).status_code == 200

@@ -46,3 +46,12 @@ def test_property_demo_is_complete_and_ready_for_the_journey(monkeypatch):
         company=company, category="hvac", building=unit.floor.building, zone_id=company.zone_id
     )
     assert chosen.technician_id == technician.id and chosen.shift_end is not None
+
+
+def test_the_demo_stores_reasons_as_codes():
+    import inspect
+
+    from parkos.demo import property as demo
+
+    assert 'f"{category} skill"' not in inspect.getsource(demo)
+    assert "texts.skill(category)" in inspect.getsource(demo)

@@ -5,14 +5,15 @@ from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from factories import member
 from parkos.accounts.models import Role
 from parkos.core.errors import Forbidden, ValidationFailed
 from parkos.core.models import AuditEntry
 from parkos.property import permissions, selectors, services
-from parkos.property.models import InspectionRound, InspectionSchedule, InspectionTemplate
+from parkos.property.models import InspectionRound, InspectionSchedule, InspectionTemplate, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -349,3 +350,54 @@ def test_a_technician_who_left_does_not_block_pausing_the_schedule(place, templa
     services.inspection_schedule_update(actor=place.manager, schedule=schedule, active=False)
     schedule.refresh_from_db()
     assert not schedule.active
+
+
+def test_an_inspection_finding_title_is_worded_for_each_reader(place):
+    template = InspectionTemplate.objects.create(
+        company=place.company,
+        name="空调机房日巡检",
+        items=[
+            {"key": "temp", "label": "冷冻水温度", "kind": "value", "min": 6, "max": 12},
+        ],
+    )
+    schedule = InspectionSchedule.objects.create(template=template, frequency="daily")
+    schedule.technicians.set([place.hvac_near])
+    services.rounds_generate(day=timezone.localdate())
+    rnd = InspectionRound.objects.get(schedule=schedule)
+    with translation.override("en"):
+        services.round_submit(
+            actor=place.hvac_near.user, round_id=rnd.id, answers={"temp": {"value": "15"}}
+        )
+    ticket = Ticket.objects.get(source="inspection")
+    assert ticket.title == "冷冻水温度" and "reading" not in ticket.description
+    with translation.override("zh-hans"):
+        assert ticket.heading == "巡检发现问题：冷冻水温度"
+    with translation.override("en"):
+        assert ticket.heading == "Inspection finding: 冷冻水温度"
+
+
+def test_a_schedule_saved_today_has_its_round_today(client, place, read_page):
+    template = InspectionTemplate.objects.create(
+        company=place.company,
+        name="QA 水泵检查",
+        items=[{"key": "pump", "label": "水泵", "kind": "check"}],
+    )
+    daily = services.inspection_schedule_create(
+        actor=place.manager, template=template, frequency="daily", technicians=[place.hvac_near]
+    )
+    today = timezone.localdate()
+    rnd = InspectionRound.objects.get(schedule=daily)
+    assert rnd.due_date == today and rnd.technician == place.hvac_near
+    home = read_page(place.hvac_near.user, reverse("property:home")).content.decode()
+    assert str(rnd.id) in home or "QA 水泵检查" in home
+    # The morning job adds nothing more for the day.
+    assert services.rounds_generate(day=today) == 0
+    # A schedule not due today (a paused one) gets none.
+    services.inspection_schedule_create(
+        actor=place.manager,
+        template=template,
+        frequency="daily",
+        technicians=[place.hvac_near],
+        active=False,
+    )
+    assert InspectionRound.objects.count() == 1

@@ -2,10 +2,12 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
 
 from parkos.core.errors import Conflict, Forbidden, ValidationFailed
 from parkos.property import selectors, services
 from parkos.property.models import CategoryCorrection, Ticket, TicketEvent
+from property.factories import alarm_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -262,3 +264,22 @@ def test_working_hours_deadlines_skip_nights_and_weekends(place):
         place.company, priority="urgent", category="hvac", start=friday_evening
     )
     assert (urgent - friday_evening).total_seconds() == 15 * 60
+
+
+def test_a_system_ticket_with_an_unknown_source_is_refused(place):
+    with pytest.raises(ValidationFailed) as bad:
+        services.ticket_open_for_alarm(
+            park=place.park,
+            category="hvac",
+            priority="urgent",
+            title="x",
+            description="x",
+            source="iot",
+            source_ref="a-1",
+        )
+    assert bad.value.code == "unknown_source" and "alarm" in str(bad.value.message)
+    assert not Ticket.objects.exists()
+    ticket = alarm_ticket(place)
+    assert ticket.source == "alarm"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Ticket.objects.filter(pk=ticket.pk).update(source="iot")

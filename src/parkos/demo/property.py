@@ -9,11 +9,11 @@ from decimal import Decimal
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from parkos.accounts.models import Role
+from parkos.accounts.selectors import Role
 from parkos.accounts.services import membership_grant, user_create
 from parkos.demo.context import DEMO_PASSWORD, DemoContext
 from parkos.parks.models import Building, Lease, Unit
-from parkos.property import categorize, reasons, sla
+from parkos.property import categorize, sla, texts
 from parkos.property.models import (
     CategoryCorrection,
     Finding,
@@ -335,7 +335,7 @@ def _tickets(rng, companies, quality, techs, buildings, units, today, now, tz):
                 t.assignee = rng.choice(
                     by_skill[category] or techs[company.id][:-1] or techs[company.id]
                 )
-                t.assignment_reasons = [reasons.skill(category)]
+                t.assignment_reasons = [texts.skill(category)]
                 _life(rng, t, q, now, days_ago, events)
                 if rng.random() < 0.05:
                     wrong = rng.choice(categories)

@@ -18,8 +18,8 @@ Someone asking for an object outside what they may see is told it does not exist
 
 from django.db.models import Q
 
-from parkos.accounts.models import Role
 from parkos.accounts.selectors import (
+    Role,
     user_enterprise_ids,
     user_has_role,
     user_organization_ids,

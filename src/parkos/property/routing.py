@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
-from parkos.property import reasons
+from parkos.property import texts
 from parkos.property.models import LOAD_STATUSES, Shift, Technician, Ticket
 
 
@@ -110,18 +110,18 @@ def candidates(*, company, category: str, building=None, zone_id=None, now=None)
 
 
 def _reasons(cand: Candidate, category: str) -> list[dict]:
-    found = [reasons.skill(category)]
+    found = [texts.skill(category)]
     if cand.shift_end is not None:
-        found.append(reasons.on_shift(cand.shift_end))
+        found.append(texts.on_shift(cand.shift_end))
     else:
-        found.append(reasons.off_shift())
+        found.append(texts.off_shift())
     if not cand.covers_zone:
-        found.append(reasons.outside_zones())
-    found.append(reasons.open_tickets(cand.load))
+        found.append(texts.outside_zones())
+    found.append(texts.open_tickets(cand.load))
     if cand.same_building:
-        found.append(reasons.same_building())
+        found.append(texts.same_building())
     elif cand.distance_m is not None:
-        found.append(reasons.distance(cand.distance_m))
+        found.append(texts.distance(cand.distance_m))
     return found
 
 

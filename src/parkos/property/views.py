@@ -8,9 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from parkos.core.errors import ServiceError
-from parkos.property import permissions, selectors, services
-from parkos.property.forms import TicketForm
+from parkos.core.errors import ServiceError, ValidationFailed
+from parkos.property import permissions, selectors, services, workflows
+from parkos.property.forms import ConfirmForm, DispatchForm, ReasonForm, ResolveForm, TicketForm
 from parkos.property.models import Category, TicketStatus
 
 
@@ -52,7 +52,6 @@ def ticket_new(request):
     if desk:
         units = selectors.desk_units(actor=request.user)
     form = TicketForm(request.POST or None, units=units)
-    error_fields = {}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -69,10 +68,10 @@ def ticket_new(request):
                 photos=request.FILES.getlist("photos"),
                 source="phone" if desk else "web",
             )
+        except ValidationFailed as failure:
+            form.add_service_errors(failure)
         except ServiceError as failure:
-            error_fields = failure.fields or {"__all__": [failure.message]}
-            for field, msgs in error_fields.items():
-                form.add_error(field if field in form.fields else None, [str(m) for m in msgs])
+            form.add_error(None, str(failure.message))
         else:
             messages.success(request, _("Ticket %(number)s raised.") % {"number": ticket.number})
             return redirect("property:ticket_detail", ticket_id=ticket.id)
@@ -80,8 +79,8 @@ def ticket_new(request):
     return render(request, "property/ticket_new.html", {"form": form, "desk": desk}, status=status)
 
 
-def _categories():
-    return Category.choices
+# The ticket workflow's actions, and adding photos (no change of state).
+ACTIONS = {*workflows.TICKET.actions, "photos"}
 
 
 @login_required
@@ -90,30 +89,64 @@ def ticket_detail(request, ticket_id):
     return render(request, "property/ticket_detail.html", _detail_context(request.user, ticket))
 
 
-def _detail_context(user, ticket) -> dict:
-    desk = permissions.can_desk(user, ticket.company_id)
+def _detail_context(user, ticket, *, forms=None) -> dict:
     labels = dict(Category.choices)
-    context = {
+    technicians = selectors.technician_list(actor=user, company_id=ticket.company_id)
+    forms = forms or {}
+    return {
         "ticket": ticket,
+        "actions": workflows.TICKET.actions_for(ticket, user),
         "events": selectors.ticket_events(actor=user, ticket=ticket),
         "photos": list(ticket.photos.all()),
         "profile": selectors.tenant_profile_for(actor=user, ticket=ticket),
-        "is_desk": desk,
-        "is_assignee": permissions.is_assignee(user, ticket),
-        "is_tenant": permissions.is_tenant_of(user, ticket),
-        "categories": Category.choices,
         "suggestions": [(labels.get(c, c), round(p * 100)) for c, p in ticket.suggestions],
-        "technicians": selectors.technician_list(actor=user, company_id=ticket.company_id)
-        if desk
-        else [],
+        "dispatch_form": forms.get("dispatch") or DispatchForm(technicians=technicians),
+        "resolve_form": forms.get("resolve") or ResolveForm(),
+        "confirm_form": forms.get("confirm") or ConfirmForm(initial={"rating": "5"}),
+        "reopen_form": forms.get("reopen") or ReasonForm(),
         "category_label": labels.get(ticket.category, ""),
         "predicted_label": labels.get(ticket.predicted_category, ticket.predicted_category),
         "comment_max": services.MAX_RATING_COMMENT,
     }
-    return context
 
 
-ACTIONS = {"accept", "arrive", "resolve", "confirm", "reopen", "cancel", "dispatch", "photos"}
+def _act(user, ticket, action: str, form, files):
+    """Carry out `action` with the form's cleaned input."""
+    data = form.cleaned_data if form is not None else {}
+    if action == "accept":
+        return services.ticket_accept(actor=user, ticket=ticket)
+    if action == "arrive":
+        return services.ticket_arrive(actor=user, ticket=ticket)
+    if action == "resolve":
+        return services.ticket_resolve(
+            actor=user, ticket=ticket, note=data["note"], photos=files.getlist("photos")
+        )
+    if action == "confirm":
+        return services.ticket_confirm(
+            actor=user, ticket=ticket, rating=data["rating"], comment=data["comment"]
+        )
+    if action == "reopen":
+        return services.ticket_reopen(actor=user, ticket=ticket, reason=data["reason"])
+    if action == "cancel":
+        return services.ticket_cancel(actor=user, ticket=ticket, reason=data["reason"])
+    if action == "photos":
+        return services.ticket_add_photos(actor=user, ticket=ticket, photos=files.getlist("photos"))
+    return services.ticket_dispatch(
+        actor=user, ticket=ticket, category=data["category"], technician=data["technician"]
+    )
+
+
+def _action_form(user, ticket, action: str, data):
+    if action == "dispatch":
+        technicians = selectors.technician_list(actor=user, company_id=ticket.company_id)
+        return DispatchForm(data, technicians=technicians)
+    if action == "resolve":
+        return ResolveForm(data)
+    if action == "confirm":
+        return ConfirmForm(data)
+    if action in ("reopen", "cancel"):
+        return ReasonForm(data)
+    return None
 
 
 @login_required
@@ -124,54 +157,21 @@ def ticket_action(request, ticket_id, action):
     if action not in ACTIONS:
         messages.error(request, _("Unknown action."))
         return redirect("property:ticket_detail", ticket_id=ticket.id)
-    post = request.POST
+    form = _action_form(user, ticket, action, request.POST)
     try:
-        if action == "accept":
-            services.ticket_accept(actor=user, ticket=ticket)
-        elif action == "arrive":
-            services.ticket_arrive(actor=user, ticket=ticket)
-        elif action == "resolve":
-            services.ticket_resolve(
-                actor=user,
-                ticket=ticket,
-                note=post.get("note", ""),
-                photos=request.FILES.getlist("photos"),
+        if form is not None and not form.is_valid():
+            raise ValidationFailed(
+                _("Check the fields marked."),
+                fields={name: list(errors) for name, errors in form.errors.items()},
             )
-        elif action == "confirm":
-            services.ticket_confirm(
-                actor=user,
-                ticket=ticket,
-                rating=post.get("rating"),
-                comment=post.get("comment", ""),
-            )
-        elif action == "reopen":
-            services.ticket_reopen(actor=user, ticket=ticket, reason=post.get("reason", ""))
-        elif action == "cancel":
-            services.ticket_cancel(actor=user, ticket=ticket, reason=post.get("reason", ""))
-        elif action == "photos":
-            services.ticket_add_photos(
-                actor=user, ticket=ticket, photos=request.FILES.getlist("photos")
-            )
-        else:
-            technician = None
-            if post.get("technician"):
-                technician = (
-                    selectors.technician_list(actor=user, company_id=ticket.company_id)
-                    .filter(pk=post["technician"])
-                    .first()
-                )
-            services.ticket_dispatch(
-                actor=user, ticket=ticket, category=post.get("category", ""), technician=technician
-            )
+        _act(user, ticket, action, form, request.FILES)
     except ServiceError as failure:
         details = "; ".join(str(m) for msgs in failure.fields.values() for m in msgs)
         messages.error(request, details or str(failure.message))
-        if action == "confirm":
+        if action == "confirm" and isinstance(failure, ValidationFailed):
             # The rating form comes back with what the tenant wrote, not empty.
-            context = _detail_context(user, ticket)
-            context.update(
-                rating_entered=post.get("rating", ""), comment_entered=post.get("comment", "")
-            )
+            form.add_service_errors(failure)
+            context = _detail_context(user, ticket, forms={"confirm": form})
             return render(request, "property/ticket_detail.html", context, status=422)
     else:
         messages.success(request, _("Done."))

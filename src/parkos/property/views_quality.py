@@ -10,8 +10,16 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from parkos.accounts.selectors import user_enterprise_ids
-from parkos.core.errors import ServiceError
-from parkos.property import permissions, scoring, selectors, services
+from parkos.core.errors import ServiceError, ValidationFailed
+from parkos.property import permissions, scoring, selectors, services, workflows
+from parkos.property.forms import (
+    FindingFollowUpForm,
+    ProfileForm,
+    RoundForm,
+    ScoreActionForm,
+    SurveyAnswerForm,
+    WeightsForm,
+)
 from parkos.property.months import month_range, parse_month, previous_month
 from parkos.property.services.assessment import weights_for
 
@@ -31,6 +39,16 @@ def _labelled(failure: ServiceError, labels: dict) -> str:
     return "; ".join(parts) or str(failure.message)
 
 
+def _labelled_form(form) -> str:
+    return "; ".join(
+        _("%(field)s: %(message)s") % {"field": form.fields[name].label, "message": message}
+        if name in form.fields
+        else str(message)
+        for name, errors in form.errors.items()
+        for message in errors
+    )
+
+
 WEIGHT_LABELS = {
     "safety": _lazy("Safety"),
     "service": _lazy("Service"),
@@ -42,44 +60,33 @@ WEIGHT_LABELS = {
 @login_required
 def round_form(request, round_id):
     rnd = selectors.round_get(actor=request.user, round_id=round_id)
-    entered = {}
+    actions = workflows.ROUND.actions_for(rnd, request.user)
+    form = RoundForm(request.POST or None, items=rnd.template.items)
     status = 200
-    if request.method == "POST":
-        answers = {}
-        for item in rnd.template.items:
-            key = item["key"]
-            if item.get("kind") == "value":
-                answers[key] = {
-                    "value": request.POST.get(key, ""),
-                    "note": request.POST.get(f"{key}_note", ""),
-                }
-            else:
-                answers[key] = {
-                    "passed": request.POST.get(key) == "pass",
-                    "note": request.POST.get(f"{key}_note", ""),
-                }
+    if request.method == "POST" and form.is_valid():
         try:
-            services.round_submit(actor=request.user, round_id=rnd.id, answers=answers)
-        except ServiceError as failure:
+            services.round_submit(actor=request.user, round_id=rnd.id, answers=form.answers())
+        except ValidationFailed as failure:
+            form.add_service_errors(failure)
             labels = {item["key"]: item.get("label", item["key"]) for item in rnd.template.items}
             messages.error(request, _labelled(failure, labels))
             status = 422
-            # What the technician typed and ticked comes back with the message.
-            entered = {
-                item["key"]: {
-                    "value": request.POST.get(item["key"], ""),
-                    "note": request.POST.get(f"{item['key']}_note", ""),
-                }
-                for item in rnd.template.items
-            }
+        except ServiceError as failure:
+            messages.error(request, str(failure.message))
+            status = failure.status
         else:
             messages.success(request, _("Round recorded."))
             return redirect("property:home")
-    items = [{**item, "entered": entered.get(item["key"], {})} for item in rnd.template.items or ()]
     return render(
         request,
         "property/round.html",
-        {"round": rnd, "items": items, "note_max": services.FINDING_NOTE_MAX},
+        {
+            "round": rnd,
+            "items": form.rows(),
+            "note_max": services.FINDING_NOTE_MAX,
+            "actions": actions,
+            "action_codes": [action.code for action in actions],
+        },
         status=status,
     )
 
@@ -97,13 +104,12 @@ def spot_checks(request):
 @login_required
 @require_POST
 def finding_follow_up(request, finding_id):
+    form = FindingFollowUpForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _labelled_form(form))
+        return redirect("property:spot_checks")
     try:
-        services.finding_follow_up(
-            actor=request.user,
-            finding_id=finding_id,
-            status=request.POST.get("status", ""),
-            note=request.POST.get("note", ""),
-        )
+        services.finding_follow_up(actor=request.user, finding_id=finding_id, **form.cleaned_data)
     except ServiceError as failure:
         messages.error(request, str(failure.message))
     else:
@@ -126,14 +132,15 @@ def survey_detail(request, survey_id):
 
     survey = selectors.survey_get(actor=request.user, survey_id=survey_id)
     enterprises = sorted(user_enterprise_ids(request.user))
-    if request.method == "POST" and enterprises:
+    form = SurveyAnswerForm(request.POST or None, questions=survey.questions)
+    if request.method == "POST" and enterprises and form.is_valid():
         enterprise = enterprise_get(actor=request.user, enterprise_id=enterprises[0])
         try:
             services.survey_answer(
                 actor=request.user,
                 survey=survey,
                 enterprise=enterprise,
-                answers={q["key"]: request.POST.get(q["key"], "") for q in survey.questions},
+                answers=form.cleaned_data,
             )
         except ServiceError as failure:
             details = "; ".join(str(m) for msgs in failure.fields.values() for m in msgs)
@@ -198,8 +205,14 @@ def scores(request):
         and permissions.is_operator(user)
         and permissions.can_manage_park(user, park.id)
     )
+    weights_form = WeightsForm(
+        initial={k: getattr(weights_for(park), k) for k in WEIGHT_LABELS} if park else None
+    )
     if request.method == "POST" and operator:
-        action = request.POST.get("action")
+        chosen = ScoreActionForm(request.POST)
+        action = chosen.cleaned_data["action"] if chosen.is_valid() else ""
+        if action == "weights":
+            weights_form = WeightsForm(request.POST)
         try:
             if action == "compute":
                 services.month_compute(actor=user, park=park, month=month)
@@ -207,19 +220,23 @@ def scores(request):
             elif action == "close":
                 services.month_close(actor=user, park=park, month=month)
                 messages.success(request, _("Month closed."))
-            elif action == "weights":
-                services.score_weights_set(
-                    actor=user,
-                    park=park,
-                    **{
-                        k: request.POST.get(k, "")
-                        for k in ("safety", "service", "satisfaction", "inspection")
-                    },
-                )
+            elif action == "weights" and weights_form.is_valid():
+                services.score_weights_set(actor=user, park=park, **weights_form.cleaned_data)
                 messages.success(request, _("Weights saved."))
+        except ValidationFailed as failure:
+            messages.error(request, _labelled(failure, WEIGHT_LABELS))
+            if action == "weights":
+                weights_form.add_service_errors(failure)
+                return _scores_page(request, park, month, operator, weights_form, status=422)
         except ServiceError as failure:
             messages.error(request, _labelled(failure, WEIGHT_LABELS))
         return redirect(f"{request.path}?month={month:%Y-%m}")
+    return _scores_page(request, park, month, operator, weights_form)
+
+
+def _scores_page(request, park, month, operator, weights_form, *, status=200):
+    user = request.user
+    today = timezone.localdate()
     history = list(selectors.score_list(actor=user, park_id=park.id if park else None))
     months = month_range(previous_month(previous_month(today.replace(year=today.year - 1))), today)
     current = [s for s in history if s.month == month]
@@ -234,9 +251,11 @@ def scores(request):
             "chart": _ranking_chart([s for s in history if s.month >= months[0]], months),
             "formulas": scoring.FORMULAS,
             "weights": weights_for(park) if park else None,
+            "weights_form": weights_form,
             "operator": operator,
             "closed": park is not None and month in selectors.closed_months(park_id=park.id),
         },
+        status=status,
     )
 
 
@@ -249,20 +268,34 @@ def profile(request):
         raise PermissionDenied
     enterprise = enterprise_get(actor=request.user, enterprise_id=ids[0])
     current = selectors.own_profile(actor=request.user, enterprise_id=enterprise.id)
-    if request.method == "POST":
+    initial = None
+    if current is not None:
+        initial = {
+            "consent": current.consent,
+            "vehicles": ", ".join(current.vehicles or ()),
+            "parking_spaces": current.parking_spaces,
+            "usual_hours": current.usual_hours,
+            "preferences": current.preferences,
+        }
+    form = ProfileForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST" and form.is_valid():
         try:
             services.tenant_profile_update(
-                actor=request.user,
-                enterprise=enterprise,
-                consent=request.POST.get("consent") == "on",
-                vehicles=request.POST.get("vehicles", "").replace("，", ",").split(","),
-                parking_spaces=request.POST.get("parking_spaces", ""),
-                usual_hours=request.POST.get("usual_hours", ""),
-                preferences=request.POST.get("preferences", ""),
+                actor=request.user, enterprise=enterprise, **form.profile_values()
             )
+        except ValidationFailed as failure:
+            form.add_service_errors(failure)
+            status = 422
         except ServiceError as failure:
             messages.error(request, str(failure.message))
+            status = failure.status
         else:
             messages.success(request, _("Profile saved."))
             return redirect("property:profile")
-    return render(request, "property/profile.html", {"enterprise": enterprise, "profile": current})
+    return render(
+        request,
+        "property/profile.html",
+        {"enterprise": enterprise, "profile": current, "form": form},
+        status=status,
+    )

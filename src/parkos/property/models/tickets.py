@@ -187,17 +187,11 @@ class Ticket(models.Model):
 
     @property
     def assignment_reason_texts(self) -> list[str]:
-        from parkos.property.reasons import reasons_text
+        from parkos.property.texts import reasons_text
 
         return reasons_text(self.assignment_reasons)
 
 
-# Why the system did something, kept as a code in the event's data and worded for each
-# reader (the note field holds what people type, in their own language).
-SYSTEM_NOTES = {
-    "uncertain_category": _("The category is uncertain."),
-    "no_skilled_technician": _("No technician has this skill."),
-}
 EVENT_LABELS = {
     "created": pgettext_lazy("ticket event", "Raised"),
     "classified": _("Classified"),
@@ -249,13 +243,15 @@ class TicketEvent(models.Model):
 
     @property
     def note_text(self) -> str:
-        """The note in the reader's language when the system wrote it, else as typed."""
-        why = (self.data or {}).get("why")
-        return str(SYSTEM_NOTES[why]) if why in SYSTEM_NOTES else self.note
+        """The note in the reader's language when the system wrote it (a code in the data,
+        see property/texts.py), else as typed."""
+        from parkos.property.texts import system_note
+
+        return system_note((self.data or {}).get("why")) or self.note
 
     @property
     def reason_texts(self) -> list[str]:
-        from parkos.property.reasons import reasons_text
+        from parkos.property.texts import reasons_text
 
         return reasons_text((self.data or {}).get("reasons"))
 

@@ -33,7 +33,6 @@ from parkos.property.services.ticket_steps import (
     ticket_resolve,
 )
 from parkos.property.services.tickets import (
-    TRANSITIONS,
     ticket_create,
     ticket_dispatch,
     ticket_open_for_alarm,
@@ -43,7 +42,6 @@ from parkos.property.services.training import company_retrain, retrain_all
 __all__ = [
     "FINDING_NOTE_MAX",
     "MAX_RATING_COMMENT",
-    "TRANSITIONS",
     "company_retrain",
     "finding_follow_up",
     "inspection_schedule_create",

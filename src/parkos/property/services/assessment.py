@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from parkos.core.audit import audit_record
 from parkos.core.errors import Conflict, ValidationFailed
 from parkos.property import permissions, scoring
+from parkos.property.errors import PropertyError
 from parkos.property.models import MonthClose, MonthlyScore, PropertyCompany, ScoreWeights, Verdict
 
 INDICATORS = ("safety", "service", "satisfaction", "inspection")
@@ -74,7 +75,9 @@ def month_compute(*, actor, park, month: date, audit: bool = True) -> list[Month
             .filter(park=park, month=month)
             .exists()
         ):
-            raise Conflict(_("This month is closed: its scores are frozen."), code="month_closed")
+            raise Conflict(
+                _("This month is closed: its scores are frozen."), code=PropertyError.MONTH_CLOSED
+            )
         weights_row = weights_for(park)
         weights = {name: getattr(weights_row, name) for name in INDICATORS}
         rows = []
@@ -126,7 +129,7 @@ def month_close(*, actor, park, month: date) -> MonthClose:
     if month >= timezone.localdate().replace(day=1):
         raise ValidationFailed.for_field("month", _("Only a past month can be closed."))
     if month_is_closed(park, month):
-        raise Conflict(_("This month is closed already."), code="month_closed")
+        raise Conflict(_("This month is closed already."), code=PropertyError.MONTH_CLOSED)
     if not MonthlyScore.objects.filter(company__park=park, month=month).exists():
         month_compute(actor=actor, park=park, month=month)
     closing = MonthClose.objects.create(

@@ -9,11 +9,10 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy
 
-from parkos.accounts.models import Role
-from parkos.accounts.selectors import organization_members
+from parkos.accounts.selectors import Role, organization_members
 from parkos.approvals.services import notify
+from parkos.property.events import ticket_event_record
 from parkos.property.models import OPEN_STATUSES, Ticket, TicketStatus
-from parkos.property.services.tickets import _event
 
 S = TicketStatus
 # deadline: (the escalation mark, which tickets are late, the title, the line on the deadline)
@@ -56,7 +55,7 @@ def sla_check(*, now=None) -> int:
                     continue
                 ticket = Ticket.objects.select_related("company").get(pk=ticket_id)
                 told = _notify_breach(ticket, deadline)
-                _event(
+                ticket_event_record(
                     ticket,
                     "escalated",
                     at=now,

@@ -16,8 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parkos.core.audit import audit_record, diff
-from parkos.core.errors import Conflict, FieldErrors, Forbidden, ValidationFailed
+from parkos.core.errors import FieldErrors, Forbidden, ValidationFailed
 from parkos.property import permissions
+from parkos.property.errors import PropertyError
+from parkos.property.events import ticket_event_record
 from parkos.property.models import (
     Category,
     Frequency,
@@ -30,10 +32,10 @@ from parkos.property.models import (
     RoundStatus,
     Technician,
     Ticket,
-    TicketEvent,
     TicketKind,
     TicketSource,
 )
+from parkos.property.workflows import ROUND
 
 logger = logging.getLogger(__name__)
 
@@ -411,8 +413,9 @@ def rounds_generate(*, day: date | None = None) -> int:
             logger.warning("inspection schedule %s has no active technician", schedule.pk)
             continue
         created += _round_open(schedule, day, technician)
-    InspectionRound.objects.filter(status=RoundStatus.PENDING, due_date__lt=day).update(
-        status=RoundStatus.MISSED
+    # The workflow's "miss", for every late round at once: nobody is told, nothing else changes.
+    InspectionRound.objects.filter(status__in=ROUND.sources("miss"), due_date__lt=day).update(
+        status=ROUND.target("miss")
     )
     return created
 
@@ -475,15 +478,23 @@ def round_submit(*, actor, round_id, answers: dict) -> InspectionRound:
         .first()
     )
     if rnd is None or rnd.technician.user_id != actor.pk:
-        raise Forbidden(_("This round is assigned to someone else."), code="not_assignee")
-    if rnd.status == RoundStatus.DONE:
-        raise Conflict(_("This round has been recorded already."), code="already_done")
+        raise Forbidden(
+            _("This round is assigned to someone else."), code=PropertyError.NOT_ASSIGNEE
+        )
+    ROUND.check(rnd, "submit")
     results = [_item_result(item, answers.get(item["key"], {})) for item in rnd.template.items]
     now = timezone.now()
-    rnd.results, rnd.status, rnd.completed_at = results, RoundStatus.DONE, now
+    rnd.results = results
     rnd.items_total = len(results)
     rnd.items_failed = sum(1 for r in results if not r["passed"])
-    rnd.save()
+    rnd = ROUND.fire(
+        rnd,
+        "submit",
+        actor=actor,
+        update_fields=("results", "items_total", "items_failed"),
+        at=now,
+        lock=False,
+    )
     items = {item["key"]: item for item in rnd.template.items}
     for result in results:
         if not result["passed"]:
@@ -514,11 +525,7 @@ def _finding_ticket(rnd: InspectionRound, item: dict, result: dict, now) -> None
     )
     _set_deadlines(ticket)
     ticket.save()
-    TicketEvent.objects.create(
-        ticket=ticket,
-        at=now,
-        kind="created",
-        to_status=ticket.status,
-        data={"source": "inspection", "round": str(rnd.id)},
+    ticket_event_record(
+        ticket, "created", at=now, data={"source": "inspection", "round": str(rnd.id)}
     )
     _route(ticket, at=now)

@@ -8,13 +8,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parkos.accounts.models import Role
-from parkos.accounts.selectors import user_enterprise_ids
+from parkos.accounts.selectors import Role, user_enterprise_ids
 from parkos.core.errors import Conflict, Forbidden, ValidationFailed
 from parkos.property import permissions
+from parkos.property.errors import PropertyError
 from parkos.property.models import (
     Finding,
-    FindingStatus,
     PropertyCompany,
     Severity,
     SpotCheck,
@@ -22,6 +21,7 @@ from parkos.property.models import (
     SurveyResponse,
     TenantProfile,
 )
+from parkos.property.workflows import FINDING, FINDING_ACTION_FOR_STATUS
 
 
 @transaction.atomic
@@ -69,6 +69,8 @@ def spot_check_record(
 
 @transaction.atomic
 def finding_follow_up(*, actor, finding_id, status: str, note: str = "") -> Finding:
+    """The company reports a rectification (or that the finding is open again); the park
+    operator closes it. Each follow-up is kept on the finding."""
     finding = (
         Finding.objects.select_for_update(of=("self",))
         .select_related("spot_check__company")
@@ -79,31 +81,16 @@ def finding_follow_up(*, actor, finding_id, status: str, note: str = "") -> Find
         from django.http import Http404
 
         raise Http404
-    company = finding.spot_check.company
-    is_staff = str(company.id) in permissions.company_ids(
-        actor, Role.PROPERTY_MANAGER, Role.DISPATCHER
-    )
-    is_operator = permissions.can_manage_park(actor, company.park_id) and permissions.is_operator(
-        actor
-    )
-    if status not in FindingStatus.values:
+    action = FINDING_ACTION_FOR_STATUS.get(status)
+    if action is None:
         raise ValidationFailed.for_field("status", _("Choose one of the listed values."))
-    # The company reports the rectification; only the operator closes a finding.
-    if status == FindingStatus.CLOSED and not is_operator:
-        raise Forbidden(_("Only the park operator closes a finding."))
-    if not (is_staff or is_operator):
-        raise Forbidden(_("You are not allowed to do this."))
-    if finding.status == FindingStatus.CLOSED:
-        raise Conflict(_("This finding is closed."), code="closed")
-    now = timezone.now()
-    finding.status = status
-    finding.follow_ups = [
-        *finding.follow_ups,
-        {"at": now.isoformat(), "by": str(actor), "status": status, "note": (note or "")[:1000]},
-    ]
-    finding.closed_at = now if status == FindingStatus.CLOSED else None
-    finding.save()
-    return finding
+    if FINDING.allows(finding, action) and not FINDING.may(finding, action, actor):
+        raise Forbidden(
+            _("Only the park operator closes a finding.")
+            if action == "close"
+            else _("You are not allowed to do this.")
+        )
+    return FINDING.fire(finding, action, actor=actor, note=(note or "")[:1000], lock=False)
 
 
 @transaction.atomic
@@ -149,7 +136,7 @@ def survey_answer(*, actor, survey: Survey, enterprise, answers: dict) -> Survey
         raise Forbidden(_("Answer for your own enterprise."))
     today = timezone.localdate()
     if not survey.opens_on <= today <= survey.closes_on:
-        raise Conflict(_("This survey is not open."), code="closed")
+        raise Conflict(_("This survey is not open."), code=PropertyError.SURVEY_CLOSED)
     from parkos.property.selectors import enterprise_company
 
     company = enterprise_company(enterprise_id=enterprise.id)
@@ -183,7 +170,8 @@ def survey_answer(*, actor, survey: Survey, enterprise, answers: dict) -> Survey
             )
     except IntegrityError as twice:
         raise Conflict(
-            _("Your enterprise has answered this survey already."), code="already_answered"
+            _("Your enterprise has answered this survey already."),
+            code=PropertyError.ALREADY_ANSWERED,
         ) from twice
 
 

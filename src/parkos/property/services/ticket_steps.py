@@ -1,46 +1,47 @@
 """The technician's steps (accept, arrive, resolve) and the tenant's (confirm and rate,
-reopen), cancelling, and adding photos: each a transition of the table in tickets.py."""
+reopen), cancelling, and adding photos: each a transition of the ticket workflow
+(workflows.TICKET), which checks the state, the actor and writes the event."""
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parkos.core.errors import Conflict, Forbidden, ValidationFailed
-from parkos.property import permissions
-from parkos.property.models import Ticket, TicketPhoto
+from parkos.core.workflow import IllegalTransition
+from parkos.property import permissions, texts
+from parkos.property.errors import PropertyError
+from parkos.property.events import ticket_event_record
+from parkos.property.models import OPEN_STATUSES, Ticket, TicketPhoto
 from parkos.property.photos import checked_photos
 from parkos.property.services.tickets import (
     MAX_DESCRIPTION,
     _assign,
-    _event,
     _locked,
-    _move,
     _photo_save,
     _route,
 )
+from parkos.property.workflows import TICKET
 
 
 def _require_assignee(actor, ticket: Ticket) -> None:
     if not permissions.is_assignee(actor, ticket):
-        raise Forbidden(_("This ticket is assigned to someone else."), code="not_assignee")
+        raise Forbidden(
+            _("This ticket is assigned to someone else."), code=PropertyError.NOT_ASSIGNEE
+        )
 
 
 @transaction.atomic
 def ticket_accept(*, actor, ticket: Ticket) -> Ticket:
     ticket = _locked(ticket)
     _require_assignee(actor, ticket)
-    ticket.accepted_at = timezone.now()
-    _move(ticket, "accept", actor=actor, at=ticket.accepted_at)
-    return ticket
+    return TICKET.fire(ticket, "accept", actor=actor, lock=False)
 
 
 @transaction.atomic
 def ticket_arrive(*, actor, ticket: Ticket) -> Ticket:
     ticket = _locked(ticket)
     _require_assignee(actor, ticket)
-    ticket.arrived_at = timezone.now()
-    _move(ticket, "arrive", actor=actor, at=ticket.arrived_at)
-    return ticket
+    return TICKET.fire(ticket, "arrive", actor=actor, lock=False)
 
 
 @transaction.atomic
@@ -51,8 +52,7 @@ def ticket_resolve(*, actor, ticket: Ticket, note: str = "", photos=()) -> Ticke
         raise ValidationFailed.for_field("note", _("The note is too long."))
     ticket = _locked(ticket)
     _require_assignee(actor, ticket)
-    ticket.resolved_at = timezone.now()
-    _move(ticket, "resolve", actor=actor, at=ticket.resolved_at, note=note)
+    ticket = TICKET.fire(ticket, "resolve", actor=actor, note=note, lock=False)
     for content, extension in checked:
         _photo_save(ticket, content, extension, actor, "resolution")
     return ticket
@@ -83,12 +83,18 @@ def ticket_confirm(*, actor, ticket: Ticket, rating, comment: str = "") -> Ticke
         )
     ticket = _locked(ticket)
     _require_tenant(actor, ticket)
+    TICKET.check(ticket, "confirm")
     if ticket.rating is not None:
-        raise Conflict(_("This ticket has been rated already."), code="already_rated")
+        raise Conflict(_("This ticket has been rated already."), code=PropertyError.ALREADY_RATED)
     ticket.rating, ticket.rating_comment = rating, comment
-    ticket.closed_at = timezone.now()
-    _move(
-        ticket, "confirm", actor=actor, at=ticket.closed_at, note=comment, data={"rating": rating}
+    ticket = TICKET.fire(
+        ticket,
+        "confirm",
+        actor=actor,
+        update_fields=("rating", "rating_comment"),
+        note=comment,
+        data={"rating": rating},
+        lock=False,
     )
     _rescore(ticket)
     return ticket
@@ -101,19 +107,22 @@ def ticket_reopen(*, actor, ticket: Ticket, reason: str) -> Ticket:
         raise ValidationFailed.for_field("reason", _("Say why the problem is not solved."))
     ticket = _locked(ticket)
     _require_tenant(actor, ticket)
+    TICKET.check(ticket, "reopen")
     now = timezone.now()
     ticket.reopen_count += 1
     ticket.resolved_at = None
-    _move(ticket, "reopen", actor=actor, at=now, note=reason[:1000])
+    ticket = TICKET.fire(
+        ticket,
+        "reopen",
+        actor=actor,
+        update_fields=("reopen_count", "resolved_at"),
+        note=reason[:1000],
+        at=now,
+        lock=False,
+    )
     _rescore(ticket)
     if ticket.assignee is not None and ticket.assignee.active:
-        _assign(
-            ticket,
-            ticket.assignee,
-            [_("reopened: back to the technician who resolved it")],
-            actor=None,
-            at=now,
-        )
+        _assign(ticket, ticket.assignee, [texts.reopened()], actor=None, at=now)
     else:
         _route(ticket, at=now)
     return ticket
@@ -126,9 +135,7 @@ def ticket_cancel(*, actor, ticket: Ticket, reason: str = "") -> Ticket:
         permissions.can_desk(actor, ticket.company_id) or permissions.is_tenant_of(actor, ticket)
     ):
         raise Forbidden(_("You are not allowed to do this."))
-    ticket.closed_at = timezone.now()
-    _move(ticket, "cancel", actor=actor, at=ticket.closed_at, note=(reason or "")[:1000])
-    return ticket
+    return TICKET.fire(ticket, "cancel", actor=actor, note=(reason or "")[:1000], lock=False)
 
 
 @transaction.atomic
@@ -143,11 +150,17 @@ def ticket_add_photos(*, actor, ticket: Ticket, photos) -> list[TicketPhoto]:
     )
     if not allowed:
         raise Forbidden(_("You are not allowed to do this."))
-    if not ticket.is_open:
-        raise Conflict(_("This ticket is closed."), code="wrong_status")
+    if ticket.status not in OPEN_STATUSES:
+        # Not a step of the life cycle, but refused by the state like one.
+        raise IllegalTransition(
+            state_label=ticket.get_status_display(),
+            action_label=_("Add photos"),
+            state=ticket.status,
+            action="photos",
+        )
     stage = "resolution" if permissions.is_assignee(actor, ticket) else "report"
     saved = [_photo_save(ticket, c, e, actor, stage) for c, e in checked]
-    _event(ticket, "photo", actor=actor, data={"count": len(saved)})
+    ticket_event_record(ticket, "photo", actor=actor, data={"count": len(saved)})
     return saved
 
 

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 
 from parkos.accounts.selectors import user_enterprise_ids
 from parkos.core.audit import audit_record
-from parkos.core.errors import Conflict, Forbidden, ValidationFailed
-from parkos.property import categorize, permissions, routing, sla
-from parkos.property import reasons as why
+from parkos.core.errors import Forbidden, ValidationFailed
+from parkos.property import categorize, permissions, routing, sla, texts
+from parkos.property.errors import PropertyError
+from parkos.property.events import ticket_event_record
 from parkos.property.models import (
     OPEN_STATUSES,
     Category,
@@ -22,70 +23,21 @@ from parkos.property.models import (
     PropertyCompany,
     Technician,
     Ticket,
-    TicketEvent,
     TicketKind,
     TicketPhoto,
     TicketSource,
-    TicketStatus,
 )
 from parkos.property.photos import checked_photos
+from parkos.property.workflows import TICKET
 
 MAX_DESCRIPTION = 4000
 # A time picked on the form a few minutes ago is still "now" when it is sent.
 PREFERRED_TIME_GRACE = timedelta(minutes=15)
-S = TicketStatus
-# action: (statuses it may start from, status it leads to)
-TRANSITIONS = {
-    "dispatch": ({S.NEW, S.REOPENED, S.DISPATCHED, S.ACCEPTED}, S.DISPATCHED),
-    "accept": ({S.DISPATCHED}, S.ACCEPTED),
-    "arrive": ({S.ACCEPTED}, S.ON_SITE),
-    "resolve": ({S.ON_SITE}, S.RESOLVED),
-    "confirm": ({S.RESOLVED}, S.CONFIRMED),
-    "reopen": ({S.RESOLVED}, S.REOPENED),
-    "cancel": ({S.NEW, S.DISPATCHED, S.ACCEPTED, S.REOPENED}, S.CANCELLED),
-}
-
-
-def _event(ticket, kind, *, actor=None, at=None, from_status="", note="", data=None):
-    return TicketEvent.objects.create(
-        ticket=ticket,
-        at=at or timezone.now(),
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        kind=kind,
-        from_status=from_status,
-        to_status=ticket.status,
-        note=note,
-        data=data or {},
-    )
-
-
-def _move(ticket: Ticket, action: str, *, actor, at, note="", data=None) -> None:
-    allowed, target = TRANSITIONS[action]
-    if ticket.status not in allowed:
-        raise Conflict(
-            _("A ticket that is %(status)s cannot be %(action)s.")
-            % {"status": ticket.get_status_display(), "action": _action_label(action)},
-            code="wrong_status",
-        )
-    before = ticket.status
-    ticket.status = target
-    ticket.save()
-    _event(ticket, action, actor=actor, at=at, from_status=before, note=note, data=data)
-
-
-def _action_label(action: str) -> str:
-    return {
-        "dispatch": _("dispatched"),
-        "accept": _("accepted"),
-        "arrive": _("marked on site"),
-        "resolve": _("resolved"),
-        "confirm": _("confirmed"),
-        "reopen": _("reopened"),
-        "cancel": _("cancelled"),
-    }[action]
 
 
 def _locked(ticket: Ticket) -> Ticket:
+    """The ticket's row, locked and read again: two people acting at once are served one
+    after the other, the second seeing the first's result."""
     return (
         Ticket.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=ticket.pk)
     )
@@ -214,7 +166,7 @@ def ticket_create(
     )
     _set_deadlines(ticket)
     ticket.save()
-    _event(ticket, "created", actor=actor, at=now, data={"source": source})
+    ticket_event_record(ticket, "created", actor=actor, at=now, data={"source": source})
     for content, extension in checked:
         _photo_save(ticket, content, extension, actor, "report")
     _route(ticket, at=now)
@@ -266,7 +218,9 @@ def ticket_open_for_alarm(
             )
             _set_deadlines(ticket)
             ticket.save()
-            _event(ticket, "created", at=now, data={"source": source, "ref": source_ref})
+            ticket_event_record(
+                ticket, "created", at=now, data={"source": source, "ref": source_ref}
+            )
             _route(ticket, at=now)
     except IntegrityError:
         existing = _open_for_ref(source, source_ref)
@@ -287,7 +241,7 @@ def _system_source(source: str) -> str:
             "source",
             _("Unknown ticket source “%(source)s”: a system ticket comes from one of %(choices)s.")
             % {"source": source, "choices": ", ".join(str(s.value) for s in SYSTEM_SOURCES)},
-            code="unknown_source",
+            code=PropertyError.UNKNOWN_SOURCE,
         )
     return source
 
@@ -320,7 +274,7 @@ def _route(ticket: Ticket, *, at) -> None:
             ticket.category = suggestions[0][0]
             _set_deadlines(ticket)
         ticket.save()
-        _event(ticket, "classified", at=at, data={"suggestions": ticket.suggestions})
+        ticket_event_record(ticket, "classified", at=at, data={"suggestions": ticket.suggestions})
         if not ticket.category:
             _await_dispatcher(ticket, at, "uncertain_category")
             return
@@ -337,23 +291,27 @@ def _route(ticket: Ticket, *, at) -> None:
 
 
 def _await_dispatcher(ticket: Ticket, at, why: str) -> None:
-    """`why` is a key of SYSTEM_NOTES, worded when the history is read."""
+    """`why` is a code of the property texts (texts.py), worded when the history is read."""
     ticket.awaiting_dispatcher = True
     ticket.save(update_fields=["awaiting_dispatcher"])
-    _event(ticket, "awaiting_dispatcher", at=at, data={"why": why})
+    ticket_event_record(ticket, "awaiting_dispatcher", at=at, data={"why": why})
 
 
 def _assign(ticket: Ticket, technician: Technician, reasons, *, actor, at, kind="dispatch"):
+    """Give the (locked or just created) ticket to `technician`; the system's routing fires
+    the dispatch without a person's permission."""
     ticket.assignee = technician
     ticket.assignment_reasons = list(reasons)
     ticket.awaiting_dispatcher = False
-    ticket.dispatched_at = at
-    _move(
+    return TICKET.fire(
         ticket,
         "dispatch",
         actor=actor,
-        at=at,
+        update_fields=("assignee", "assignment_reasons", "awaiting_dispatcher"),
         data={"technician": str(technician.id), "reasons": list(reasons), "by": kind},
+        at=at,
+        check=actor is not None,
+        lock=False,
     )
 
 
@@ -367,8 +325,7 @@ def ticket_dispatch(*, actor, ticket: Ticket, category: str = "", technician=Non
     category = _choice("category", category, Category, blank=True)
     if technician is not None and technician.company_id != ticket.company_id:
         raise ValidationFailed.for_field("technician", _("Unknown technician."))
-    if ticket.status not in TRANSITIONS["dispatch"][0]:
-        raise Conflict(_("This ticket can no longer be dispatched."), code="wrong_status")
+    TICKET.check(ticket, "dispatch")
     if category and category != ticket.category:
         if ticket.predicted_category and category != ticket.predicted_category:
             CategoryCorrection.objects.create(
@@ -378,7 +335,7 @@ def ticket_dispatch(*, actor, ticket: Ticket, category: str = "", technician=Non
                 actor=actor,
                 at=now,
             )
-        _event(
+        ticket_event_record(
             ticket, "corrected", actor=actor, at=now, data={"from": ticket.category, "to": category}
         )
         ticket.category = category
@@ -400,10 +357,10 @@ def ticket_dispatch(*, actor, ticket: Ticket, category: str = "", technician=Non
         return ticket
     suggested_id = ranked[0].technician_id if ranked else None
     match = next((c for c in ranked if c.technician_id == technician.id), None)
-    reasons = [why.dispatcher(), *(match.reasons if match else [])]
+    reasons = [texts.dispatcher(), *(match.reasons if match else [])]
     _assign(ticket, technician, reasons, actor=actor, at=now, kind="override")
     if suggested_id != technician.id:
-        _event(
+        ticket_event_record(
             ticket,
             "override",
             actor=actor,

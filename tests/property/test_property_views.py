@@ -1,18 +1,26 @@
 """The pages: each role's home, raising a ticket with the form, acting on it, the ranking."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
+from factories import ParkFactory, member
+from parkos.accounts.models import Role
+from parkos.core.errors import Forbidden, ValidationFailed
 from parkos.property import services
-from parkos.property.models import Ticket
+from parkos.property.models import Ticket, TicketStatus
+from property.factories import alarm_ticket
 
 pytestmark = pytest.mark.django_db
 
 
-def _login(client, user):
+def _login(client, user, language=None):
+    if language:
+        user.language = language
+        user.save(update_fields=["language"])
     client.force_login(user)
     return client
 
@@ -155,3 +163,106 @@ def test_service_desk_records_a_phone_call_and_the_caller_is_inferred(client, pl
     ticket = Ticket.objects.get()
     assert ticket.source == "phone" and ticket.enterprise == place.enterprise
     assert ticket.raised_by == place.dispatcher
+
+
+def test_tabs_show_only_the_pages_the_role_may_open(client, place, read_page):
+    expected = {
+        place.tenant: (False, True),
+        place.dispatcher: (True, False),
+        place.hvac_near.user: (False, False),
+        place.operator: (True, False),
+    }
+    for user, (scores, profile) in expected.items():
+        html = read_page(user, reverse("property:home")).content.decode()
+        assert ('data-testid="nav-scores"' in html) is scores, user
+        assert ('data-testid="nav-profile"' in html) is profile, user
+        if scores:
+            assert client.get(reverse("property:scores")).status_code == 200
+        if profile:
+            assert client.get(reverse("property:profile")).status_code == 200
+
+
+def test_the_parks_ioc_reads_but_does_not_act_on_its_alarm_tickets(client, place, read_page):
+    ioc = member(Role.IOC_OPERATOR, park=place.park)
+    other_ioc = member(Role.IOC_OPERATOR, park=ParkFactory())
+    raised = alarm_ticket(place)
+    web_ticket = services.ticket_create(
+        actor=place.tenant, unit=place.unit, description="空调漏水", category="hvac"
+    )
+    url = reverse("property:ticket_detail", args=[raised.id])
+    page = read_page(ioc, url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert raised.number in html
+    assert 'data-testid="dispatch"' not in html and 'data-testid="cancel"' not in html
+    assert client.get(reverse("property:ticket_detail", args=[web_ticket.id])).status_code == 404
+    response = client.post(reverse("property:ticket_action", args=[raised.id, "cancel"]))
+    assert response.status_code == 302
+    raised.refresh_from_db()
+    assert raised.status == TicketStatus.DISPATCHED
+    with pytest.raises(Forbidden):
+        services.ticket_cancel(actor=ioc, ticket=raised)
+    assert read_page(other_ioc, url).status_code == 404
+
+
+def test_a_corrected_category_is_not_shown_with_the_models_confidence(
+    client, place, trained, read_page
+):
+    ticket = services.ticket_create(
+        actor=place.tenant, unit=place.unit, description="会议室空调不制冷，温度一直30度"
+    )
+    assert ticket.predicted_category == "hvac"
+    url = reverse("property:ticket_detail", args=[ticket.id])
+    assert "模型置信度" in read_page(place.dispatcher, url).content.decode()
+    services.ticket_dispatch(actor=place.dispatcher, ticket=ticket, category="cleaning")
+    html = read_page(place.dispatcher, url).content.decode()
+    assert "模型置信度" not in html
+    assert "调度员设定；模型建议为空调暖通" in html
+
+
+def test_a_preferred_time_in_the_past_is_refused(client, place):
+    with pytest.raises(ValidationFailed) as bad:
+        services.ticket_create(
+            actor=place.tenant,
+            unit=place.unit,
+            description="空调漏水",
+            preferred_time=timezone.now() - timedelta(days=1),
+        )
+    assert "preferred_time" in bad.value.fields
+    _login(client, place.tenant)
+    response = client.post(
+        reverse("property:ticket_new"),
+        {
+            "unit": str(place.unit.id),
+            "kind": "repair",
+            "priority": "normal",
+            "description": "空调漏水",
+            "preferred_time": "2001-01-01T10:00",
+        },
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 422
+    assert "期望时间已过" in response.content.decode()
+    assert not Ticket.objects.exists()
+
+
+def test_a_rating_comment_over_the_limit_names_it_and_is_kept(client, place):
+    ticket = services.ticket_create(
+        actor=place.tenant, unit=place.unit, description="空调漏水", category="hvac"
+    )
+    tech = ticket.assignee.user
+    for step in (services.ticket_accept, services.ticket_arrive, services.ticket_resolve):
+        step(actor=tech, ticket=ticket)
+    _login(client, place.tenant)
+    comment = "很好" * 600
+    response = client.post(
+        reverse("property:ticket_action", args=[ticket.id, "confirm"]),
+        {"rating": "4", "comment": comment},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "评价最多 1000 个字符（当前 1200 个）。" in html
+    assert comment in html and 'value="4" checked' in html
+    ticket.refresh_from_db()
+    assert ticket.rating is None
