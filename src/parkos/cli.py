@@ -9,12 +9,16 @@ def serve(*, host: str, port: int, workers: int = 1) -> None:
     """The production-grade ASGI server (uvicorn), serving static files through the app."""
     import uvicorn
 
+    from parkos.core.log_redaction import uvicorn_log_config
+
+    level = os.environ.get("LOG_LEVEL", "info").lower()
     uvicorn.run(
         "parkos.config.asgi:application",
         host=host,
         port=port,
         workers=workers,
-        log_level=os.environ.get("LOG_LEVEL", "info").lower(),
+        log_level=level,
+        log_config=uvicorn_log_config(level),
         proxy_headers=True,
         lifespan="off",
     )
