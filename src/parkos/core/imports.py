@@ -66,6 +66,8 @@ class ImportContext:
     options: dict = field(default_factory=dict)
     state: dict = field(default_factory=dict)
     job: ImportJob | None = None
+    # The number of the row being cleaned, as the spreadsheet shows it.
+    row: int = 0
 
 
 @dataclass(frozen=True)
@@ -389,8 +391,8 @@ def _clean_all(
     cleaned: list[Any] = []
     errors: list[RowError] = []
     error_count = 0
-    processed = 0
-    for number, row in table.rows():
+    for processed, (number, row) in enumerate(table.rows(), start=1):
+        ctx.row = number
         problems = _check_lengths(importer, row)
         if not problems:
             try:
@@ -415,7 +417,6 @@ def _clean_all(
                         )
         elif not error_count:
             cleaned.append(result)
-        processed += 1
         if progress is not None and processed % PROGRESS_EVERY == 0:
             progress(processed)
     return cleaned, errors, error_count

@@ -2,10 +2,12 @@
 
 from uuid import UUID
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
+from parkos.core import imports as core_imports
 from parkos.core.api_errors import existing
 from parkos.core.errors import ValidationFailed
 from parkos.core.pagination import Paging
@@ -171,6 +173,24 @@ def enterprise_import(request, park: Form[UUID], file: File[UploadedFile]):
 @router.get("/enterprises/imports/{job_id}", response=ImportOut)
 def enterprise_import_status(request, job_id: UUID):
     return imports.import_get(actor=request.user, job_id=job_id)
+
+
+@router.get("/imports/{job_id}", response=ImportOut, tags=["imports"])
+def import_job(request, job_id: UUID):
+    """Any app's import job: progress, then the result or the refused rows."""
+    return core_imports.import_job_get(actor=request.user, job_id=job_id)
+
+
+@router.get("/imports/{job_id}/report.xlsx", tags=["imports"])
+def import_report(request, job_id: UUID):
+    """The refused rows of an import as an Excel workbook, in the reader's language."""
+    job = core_imports.import_job_get(actor=request.user, job_id=job_id)
+    response = HttpResponse(
+        core_imports.import_report_xlsx(job=job),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="import-report-{job.id}.xlsx"'
+    return response
 
 
 @router.get("/enterprises/{enterprise_id}", response=EnterpriseOut)

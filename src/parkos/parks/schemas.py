@@ -144,12 +144,36 @@ class LeasePatch(Schema):
 
 
 class ImportOut(Schema):
+    """Any import job; `rejected` lists the refused rows (at most IMPORT_MAX_ERRORS of the
+    `error_count`), each problem under its column key, with the columns' labels."""
+
     id: UUID
+    kind: str
     file_name: str
     status: str
     total_rows: int
     processed_rows: int
     created_count: int
     updated_count: int
+    error_count: int
     rejected: list[dict]
     error: str
+
+    @staticmethod
+    def resolve_rejected(job) -> list[dict]:
+        from parkos.core.imports import importer_get
+
+        try:
+            importer = importer_get(job.kind)
+        except LookupError:
+            importer = None
+        rows: dict[int, dict] = {}
+        for error in job.row_errors.all():
+            entry = rows.setdefault(
+                error.row, {"row": error.row, "name": error.title, "errors": {}, "columns": {}}
+            )
+            key = error.column or "__all__"
+            entry["errors"].setdefault(key, []).append(error.message)
+            if importer is not None and error.column:
+                entry["columns"][key] = importer.label_of(error.column)
+        return list(rows.values())

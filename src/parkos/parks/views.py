@@ -3,11 +3,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from parkos.core.errors import ServiceError
+from parkos.core import imports as core_imports
+from parkos.core.errors import NotFound, ValidationFailed
 from parkos.parks import imports, permissions, selectors
+from parkos.parks.forms import EnterpriseImportForm
 from parkos.parks.models import Industry
 
 
@@ -135,33 +139,58 @@ def enterprise_import(request):
     ]
     if not parks:
         return render(request, "403.html", status=403)
-    error = None
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        park = next((p for p in parks if str(p.id) == request.POST.get("park")), None)
-        if upload is None:
-            error = _("Choose a file.")
-        elif park is None:
-            error = _("Unknown park.")
+    form = EnterpriseImportForm(request.POST or None, request.FILES or None, parks=parks)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = imports.import_start(
+                actor=request.user,
+                park=form.cleaned_data["park"],
+                file_name=upload.name,
+                content=upload.read(),
+            )
+        except ValidationFailed as invalid:
+            form.add_service_errors(invalid)
         else:
-            try:
-                job = imports.import_start(
-                    actor=request.user, park=park, file_name=upload.name, content=upload.read()
-                )
-            except ServiceError as failure:
-                error = failure.message
-            else:
-                return redirect("parks:import_status", job_id=job.id)
-    return render(
-        request, "parks/import.html", {"parks": parks, "error": error}, status=422 if error else 200
-    )
+            return redirect("parks:import_job", job_id=job.id)
+    return render(request, "parks/import.html", {"form": form}, status=422 if form.errors else 200)
+
+
+def _import_job_get(request, job_id):
+    try:
+        return core_imports.import_job_get(actor=request.user, job_id=job_id)
+    except NotFound as missing:
+        raise Http404 from missing
 
 
 @login_required
-def import_status(request, job_id):
-    job = imports.import_get(actor=request.user, job_id=job_id)
-    template = "parks/_import_progress.html" if request.htmx else "parks/import_status.html"
-    return render(request, template, {"job": job})
+def import_job(request, job_id):
+    """Any import's progress, then its result or row report (every app links here)."""
+    job = _import_job_get(request, job_id)
+    try:
+        importer_label = core_imports.importer_get(job.kind).label
+    except LookupError:
+        importer_label = ""
+    context = {
+        "job": job,
+        "importer_label": importer_label,
+        "report": core_imports.import_report(job=job) if job.status == "refused" else [],
+        "report_url": reverse("parks:import_report", args=[job.id]),
+        "back_url": reverse("parks:enterprise_import") if job.kind == imports.KIND else "",
+    }
+    template = "core/import_progress.html" if request.htmx else "core/import_job.html"
+    return render(request, template, context)
+
+
+@login_required
+def import_report(request, job_id):
+    job = _import_job_get(request, job_id)
+    response = HttpResponse(
+        core_imports.import_report_xlsx(job=job),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="import-report-{job.id}.xlsx"'
+    return response
 
 
 @login_required
