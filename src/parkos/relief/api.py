@@ -18,12 +18,14 @@ from parkos.relief.schemas import (
     ApplicationIn,
     ApplicationOut,
     ArrearsIn,
+    ProgrammeDetailOut,
     ProgrammeIn,
     ProgrammeOut,
     QuoteIn,
     QuoteOut,
     ReportRow,
 )
+from parkos.relief.workflows import PROGRAMME_WORKFLOW
 
 router = Router(tags=["rent relief"])
 
@@ -43,9 +45,16 @@ def programme_list(request):
     return selectors.programme_list(actor=request.user)
 
 
-@router.get("/programmes/{programme_id}", response=ProgrammeOut)
+def _programme_detail(request, programme):
+    programme.actions = PROGRAMME_WORKFLOW.action_codes(programme, request.user)
+    return programme
+
+
+@router.get("/programmes/{programme_id}", response=ProgrammeDetailOut)
 def programme_detail(request, programme_id: UUID):
-    return selectors.programme_get(actor=request.user, programme_id=programme_id)
+    return _programme_detail(
+        request, selectors.programme_get(actor=request.user, programme_id=programme_id)
+    )
 
 
 @router.post("/programmes", response={201: ProgrammeOut})
@@ -61,10 +70,12 @@ def programme_create(request, payload: ProgrammeIn):
     return Status(201, services.programme_create(actor=request.user, park=park, **data))
 
 
-@router.post("/programmes/{programme_id}/publish", response=ProgrammeOut)
+@router.post("/programmes/{programme_id}/publish", response=ProgrammeDetailOut)
 def programme_publish(request, programme_id: UUID):
     programme = selectors.programme_get(actor=request.user, programme_id=programme_id)
-    return services.programme_publish(actor=request.user, programme=programme)
+    return _programme_detail(
+        request, services.programme_publish(actor=request.user, programme=programme)
+    )
 
 
 @router.post("/programmes/{programme_id}/quote", response=QuoteOut)

@@ -24,6 +24,11 @@ class ProgrammeOut(Schema):
     status: str
 
 
+class ProgrammeDetailOut(ProgrammeOut):
+    # The moves the caller may make on the programme now (publish, close).
+    actions: list[str]
+
+
 class ProgrammeIn(Schema):
     name: str = Field(..., min_length=1, max_length=150)
     description: str = ""

@@ -13,8 +13,10 @@ from parkos.approvals.selectors import process_list
 from parkos.approvals.services import attachment_check, case_comment, case_open, process_ensure
 from parkos.core.audit import audit_record, snapshot
 from parkos.core.errors import Conflict, FieldErrors, Forbidden, ValidationFailed
-from parkos.core.money import to_cny
+from parkos.core.money import parse_money
 from parkos.relief import permissions, rules, selectors
+from parkos.relief.errors import ReliefError
+from parkos.relief.events import application_decision_recorded
 from parkos.relief.models import (
     ApplicationStatus,
     ArrearsFlag,
@@ -24,6 +26,7 @@ from parkos.relief.models import (
     ReliefProgramme,
     RentAdjustment,
 )
+from parkos.relief.workflows import PROGRAMME_WORKFLOW
 
 SUBJECT = selectors.SUBJECT
 DEFAULT_PROCESS = "rent-relief"
@@ -48,7 +51,22 @@ PROGRAMME_FIELDS = [
 ]
 
 
-def _amount(errors: FieldErrors, field: str, value, *, positive: bool = False) -> Decimal | None:
+def _money(errors: FieldErrors, field: str, value) -> Decimal | None:
+    """An amount of yuan through the one money parser; a negative one is refused in words."""
+    try:
+        amount = parse_money(value, field=field, minimum=None, required=False)
+    except ValidationFailed as invalid:
+        for message in invalid.fields.get(field, [invalid.message]):
+            errors.add(field, message)
+        return None
+    if amount is not None and amount < 0:
+        errors.add(field, _("Must not be negative."))
+        return None
+    return amount
+
+
+def _figure(errors: FieldErrors, field: str, value) -> Decimal | None:
+    """Months or a percentage waived: a number above zero, at most two decimals."""
     if value in (None, ""):
         return None
     if isinstance(value, float):
@@ -61,8 +79,8 @@ def _amount(errors: FieldErrors, field: str, value, *, positive: bool = False) -
     if not number.is_finite():
         errors.add(field, _("Enter a number."))
         return None
-    if number < 0 or (positive and number == 0):
-        errors.add(field, _("Must be more than zero.") if positive else _("Must not be negative."))
+    if number <= 0:
+        errors.add(field, _("Must be more than zero."))
         return None
     return number
 
@@ -123,14 +141,14 @@ def programme_create(
         errors.add("period_end", _("The period ends before it starts."))
     if apply_until and period_start and apply_until < period_start:
         errors.add("apply_until", _("Applications must stay open into the relief period."))
-    if max_headcount is not None and int(max_headcount) < 0:
+    if max_headcount is not None and not errors.has("max_headcount") and int(max_headcount) < 0:
         errors.add("max_headcount", _("Must not be negative."))
-    max_revenue = _amount(errors, "max_revenue", max_revenue)
-    cap = _amount(errors, "cap_per_enterprise", cap_per_enterprise)
+    max_revenue = _money(errors, "max_revenue", max_revenue)
+    cap = _money(errors, "cap_per_enterprise", cap_per_enterprise)
     # Both figures are checked whenever given, so a wrong one never waits, unnoticed, for
     # the day someone switches the kind; only the one the kind uses is kept.
-    months = _amount(errors, "months", months, positive=True)
-    percent = _amount(errors, "percent", percent, positive=True)
+    months = _figure(errors, "months", months)
+    percent = _figure(errors, "percent", percent)
     if percent is not None and percent > 100:
         errors.add("percent", _("At most 100%."))
     if kind == ReliefKind.MONTHS:
@@ -154,12 +172,12 @@ def programme_create(
         period_end=period_end,
         apply_until=apply_until,
         max_headcount=max_headcount,
-        max_revenue=to_cny(max_revenue) if max_revenue is not None else None,
+        max_revenue=max_revenue,
         require_no_arrears=require_no_arrears,
         kind=kind,
         months=months,
         percent=percent,
-        cap_per_enterprise=to_cny(cap) if cap is not None else None,
+        cap_per_enterprise=cap,
         process_code=process_code,
         created_by=actor,
     )
@@ -177,40 +195,19 @@ def programme_create(
 
 @transaction.atomic
 def programme_publish(*, actor, programme: ReliefProgramme) -> ReliefProgramme:
-    return _programme_set_status(actor, programme, ProgrammeStatus.PUBLISHED)
+    return _programme_fire(actor, programme, "publish")
 
 
 @transaction.atomic
 def programme_close(*, actor, programme: ReliefProgramme) -> ReliefProgramme:
-    return _programme_set_status(actor, programme, ProgrammeStatus.CLOSED)
+    return _programme_fire(actor, programme, "close")
 
 
-def _programme_set_status(actor, programme, status) -> ReliefProgramme:
+def _programme_fire(actor, programme, action: str) -> ReliefProgramme:
+    # Who may is said first: an outsider learns nothing of the programme's state.
     if not permissions.can_manage_park(actor, programme.park_id):
         raise Forbidden(_("Only the park's operators publish relief programmes."))
-    programme = ReliefProgramme.objects.select_for_update().get(pk=programme.pk)
-    allowed = {
-        ProgrammeStatus.PUBLISHED: {ProgrammeStatus.DRAFT},
-        ProgrammeStatus.CLOSED: {ProgrammeStatus.DRAFT, ProgrammeStatus.PUBLISHED},
-    }[status]
-    if programme.status not in allowed:
-        raise Conflict(
-            _("The programme is “%(status)s”.") % {"status": programme.get_status_display()},
-            code="illegal_transition",
-        )
-    before = programme.status
-    programme.status = status
-    if status == ProgrammeStatus.PUBLISHED:
-        programme.published_at = timezone.now()
-    programme.save(update_fields=["status", "published_at"])
-    audit_record(
-        actor=actor,
-        action=f"relief.programme.{status}",
-        instance=programme,
-        park_id=programme.park_id,
-        changes={"status": [before, status]},
-    )
-    return programme
+    return PROGRAMME_WORKFLOW.fire(programme, action, actor=actor)
 
 
 # Arrears
@@ -307,15 +304,16 @@ def application_check(*, actor, programme, lease, declared_revenue=None):
     """Validate an application without writing: the lease, the revenue, the rules."""
     if lease is None or not permissions.can_apply_for(actor, lease.enterprise_id):
         raise ValidationFailed.for_field(
-            "lease", _("This lease is not one of your enterprise's."), code="foreign_lease"
+            "lease",
+            _("This lease is not one of your enterprise's."),
+            code=ReliefError.FOREIGN_LEASE,
         )
     _programme_open(programme, timezone.localdate())
     if not permissions.programme_covers(programme, lease.enterprise.park):
         raise ValidationFailed.for_field("programme", _("This programme does not cover your park."))
     errors = FieldErrors()
-    revenue = _amount(errors, "declared_revenue", declared_revenue)
+    revenue = _money(errors, "declared_revenue", declared_revenue)
     errors.raise_if_any()
-    revenue = to_cny(revenue) if revenue is not None else None
     quote = relief_quote(
         programme=programme, lease=lease, enterprise=lease.enterprise, declared_revenue=revenue
     )
@@ -340,12 +338,12 @@ def application_submit(
     if live.exists():
         raise Conflict(
             _("This lease already has a relief application for this period."),
-            code="already_applied",
+            code=ReliefError.ALREADY_APPLIED,
             fields={"lease": [_("This lease already has a relief application for this period.")]},
         )
     if not quote.eligible:
         raise ValidationFailed(
-            quote.reasons[0], code="not_eligible", fields={"__all__": quote.reasons}
+            quote.reasons[0], code=ReliefError.NOT_ELIGIBLE, fields={"__all__": quote.reasons}
         )
     enterprise = lease.enterprise
     try:
@@ -364,7 +362,7 @@ def application_submit(
     except IntegrityError as twice:
         raise Conflict(
             _("This lease already has a relief application for this period."),
-            code="already_applied",
+            code=ReliefError.ALREADY_APPLIED,
         ) from twice
     audit_record(
         actor=actor,
@@ -400,13 +398,7 @@ def _decided(case, actor, status: str) -> ReliefApplication | None:
     application.status = status
     application.decided_at = timezone.now()
     application.save(update_fields=["status", "decided_at"])
-    audit_record(
-        actor=actor,
-        action=f"relief.application.{status}",
-        instance=application,
-        park_id=application.park_id,
-        changes={"status": [before, status]},
-    )
+    application_decision_recorded(application, actor=actor, before=before)
     return application
 
 

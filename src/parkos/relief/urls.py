@@ -10,6 +10,7 @@ urlpatterns = [
     path("programmes/<uuid:programme_id>/", views.programme_detail, name="programme_detail"),
     path("programmes/<uuid:programme_id>/apply/", views.apply, name="apply"),
     path("programmes/<uuid:programme_id>/quote/", views.quote, name="quote"),
+    path("programmes/<uuid:programme_id>/act/", views.programme_act, name="programme_act"),
     path("programmes/<uuid:programme_id>/publish/", views.programme_publish, name="publish"),
     path("report/", views.report, name="report"),
 ]

@@ -1,7 +1,5 @@
 """Pages of rent relief: programmes, the application form with its live quote, the report."""
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,10 +14,12 @@ from parkos.accounts.models import Role
 from parkos.accounts.selectors import user_enterprise_ids
 from parkos.approvals.selectors import case_for_subject
 from parkos.approvals.services import ATTACHMENT_ACCEPT as ACCEPT
-from parkos.core.errors import FieldErrors, ServiceError
+from parkos.core.errors import FieldErrors, ServiceError, ValidationFailed
 from parkos.parks.selectors import lease_list, park_list
 from parkos.relief import permissions, selectors, services
-from parkos.relief.models import ReliefKind
+from parkos.relief.forms import ApplicationForm, ProgrammeActionForm, ProgrammeForm
+from parkos.relief.models import ProgrammeStatus, ReliefKind
+from parkos.relief.workflows import PROGRAMME_WORKFLOW
 
 
 def _my_leases(request, programme):
@@ -62,16 +62,15 @@ def programme_detail(request, programme_id):
     context = {
         "programme": programme,
         "applications": applications,
-        "leases": _my_leases(request, programme) if programme.status == "published" else [],
-        "can_manage": permissions.can_manage_park(request.user, programme.park_id),
+        # The form shows while the programme takes applications.
+        "leases": _my_leases(request, programme)
+        if programme.status == ProgrammeStatus.PUBLISHED
+        else [],
+        "actions": PROGRAMME_WORKFLOW.actions_for(programme, request.user),
         "accept": ACCEPT,
+        "form": ApplicationForm(),
     }
     return render(request, "relief/programme_detail.html", context)
-
-
-def _lease_from(request, programme, leases):
-    lease_id = request.POST.get("lease", "")
-    return next((lease for lease in leases if str(lease.id) == lease_id), None)
 
 
 @login_required
@@ -79,14 +78,17 @@ def _lease_from(request, programme, leases):
 def quote(request, programme_id):
     """The HTMX partial under the form: the amount the rules give, before submitting."""
     programme = selectors.programme_get(actor=request.user, programme_id=programme_id)
-    lease = _lease_from(request, programme, _my_leases(request, programme))
+    form = ApplicationForm(request.POST, leases=_my_leases(request, programme))
     context = {"quote": None, "error": None}
+    if not form.is_valid():
+        context["error"] = next(iter(form.errors.values()))[0]
+        return render(request, "relief/_quote.html", context)
     try:
         _revenue, context["quote"] = services.application_check(
             actor=request.user,
             programme=programme,
-            lease=lease,
-            declared_revenue=request.POST.get("declared_revenue") or None,
+            lease=form.cleaned_data["lease"],
+            declared_revenue=form.cleaned_data["declared_revenue"],
         )
     except ServiceError as failure:
         context["error"] = failure.message
@@ -98,40 +100,36 @@ def quote(request, programme_id):
 def apply(request, programme_id):
     programme = selectors.programme_get(actor=request.user, programme_id=programme_id)
     leases = _my_leases(request, programme)
-    lease = _lease_from(request, programme, leases)
-    try:
-        application = services.application_submit(
-            actor=request.user,
-            programme=programme,
-            lease=lease,
-            declared_revenue=request.POST.get("declared_revenue") or None,
-            evidence=request.FILES.getlist("evidence"),
-        )
-    except ServiceError as failure:
-        context = {
-            "programme": programme,
-            "applications": [],
-            "leases": leases,
-            "accept": ACCEPT,
-            "error": failure,
-            "posted": request.POST,
-        }
-        return render(request, "relief/programme_detail.html", context, status=failure.status)
-    messages.success(request, _("Your application has been submitted."))
-    case = case_for_subject(
-        actor=request.user, subject_type=services.SUBJECT, subject_id=str(application.id)
-    )
-    return redirect("approvals:case_detail", case_id=case.id)
-
-
-def _parse_date(errors: FieldErrors, field: str, value: str) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        errors.add(field, _("Enter a date as YYYY-MM-DD."))
-        return None
+    form = ApplicationForm(request.POST, request.FILES, leases=leases)
+    status = 422
+    if form.is_valid():
+        try:
+            application = services.application_submit(
+                actor=request.user,
+                programme=programme,
+                **form.cleaned_data,
+            )
+        except ServiceError as failure:
+            status = failure.status
+            if isinstance(failure, ValidationFailed) and failure.fields:
+                form.add_service_errors(failure)
+            else:
+                form.add_error(None, str(failure.message))
+        else:
+            messages.success(request, _("Your application has been submitted."))
+            case = case_for_subject(
+                actor=request.user, subject_type=services.SUBJECT, subject_id=str(application.id)
+            )
+            return redirect("approvals:case_detail", case_id=case.id)
+    context = {
+        "programme": programme,
+        "applications": [],
+        "leases": leases,
+        "accept": ACCEPT,
+        "form": form,
+        "posted": form.data,
+    }
+    return render(request, "relief/programme_detail.html", context, status=status)
 
 
 # The form's fields in the order they appear, with their labels: a message is shown under
@@ -174,38 +172,20 @@ def programme_new(request):
     ]
     field_errors: dict[str, list[str]] = {}
     status = 200
+    form = ProgrammeForm(
+        request.POST or None, parks=parks, default_process=services.DEFAULT_PROCESS
+    )
     if request.method == "POST":
-        post = request.POST
+        form.is_valid()
+        # What the form could not read is reported with the service's findings, so every
+        # problem shows at once; those fields are not checked again.
         problems = FieldErrors()
-        start = _parse_date(problems, "period_start", post.get("period_start", ""))
-        end = _parse_date(problems, "period_end", post.get("period_end", ""))
-        apply_until = _parse_date(problems, "apply_until", post.get("apply_until", ""))
-        park_id = post.get("park", "")
-        park = next((p for p in parks if str(p.id) == park_id), None)
-        if park_id and park is None:
-            problems.add("park", _("Unknown park."))
-        headcount = post.get("max_headcount", "").strip()
-        if headcount and not headcount.isdigit():
-            problems.add("max_headcount", _("Enter a whole number of people."))
+        for name, texts in form.errors.items():
+            for text in texts:
+                problems.add(name, text)
         try:
             programme = services.programme_create(
-                actor=request.user,
-                name=post.get("name", ""),
-                description=post.get("description", ""),
-                park=park,
-                period_start=start,
-                period_end=end,
-                apply_until=apply_until,
-                max_headcount=int(headcount) if headcount.isdigit() else None,
-                max_revenue=post.get("max_revenue") or None,
-                require_no_arrears=bool(post.get("require_no_arrears")),
-                kind=post.get("kind", ""),
-                months=post.get("months") or None,
-                percent=post.get("percent") or None,
-                cap_per_enterprise=post.get("cap_per_enterprise") or None,
-                process_code=post.get("process_code") or services.DEFAULT_PROCESS,
-                publish=bool(post.get("publish")),
-                problems=problems,
+                actor=request.user, problems=problems, **form.service_input()
             )
         except ServiceError as failure:
             field_errors = failure.fields or {"": [failure.message]}
@@ -220,23 +200,45 @@ def programme_new(request):
         "default_process": services.DEFAULT_PROCESS,
         "field_errors": field_errors,
         "error_summary": _error_summary(field_errors),
-        "posted": request.POST if request.method == "POST" else {},
+        "posted": form.data,
         "today": timezone.localdate(),
     }
     return render(request, "relief/programme_new.html", context, status=status)
 
 
-@login_required
-@require_POST
-def programme_publish(request, programme_id):
+PROGRAMME_DONE = {
+    "publish": gettext_lazy("The programme is published."),
+    "close": pgettext_lazy("relief programme", "The programme is closed."),
+}
+
+
+def _programme_fire(request, programme_id, action: str):
     programme = selectors.programme_get(actor=request.user, programme_id=programme_id)
+    moves = {"publish": services.programme_publish, "close": services.programme_close}
     try:
-        services.programme_publish(actor=request.user, programme=programme)
+        moves[action](actor=request.user, programme=programme)
     except ServiceError as failure:
         messages.error(request, failure.message)
     else:
-        messages.success(request, _("The programme is published."))
+        messages.success(request, PROGRAMME_DONE[action])
     return redirect("relief:programme_detail", programme_id=programme.id)
+
+
+@login_required
+@require_POST
+def programme_act(request, programme_id):
+    """A move of the programme, as its page's buttons post it."""
+    form = ProgrammeActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Unknown action."))
+        return redirect("relief:programme_detail", programme_id=programme_id)
+    return _programme_fire(request, programme_id, form.cleaned_data["action"])
+
+
+@login_required
+@require_POST
+def programme_publish(request, programme_id):
+    return _programme_fire(request, programme_id, "publish")
 
 
 @login_required
