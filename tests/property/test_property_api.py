@@ -242,3 +242,72 @@ def test_an_unknown_status_filter_is_a_field_error_not_an_empty_list(client, pla
     assert response.status_code == 422
     assert "status" in response.json()["fields"]
     assert client.get("/api/property/tickets", {"status": "new"}).status_code == 200
+
+
+def test_ticket_detail_lists_the_actions_each_caller_may_take_now(place, api):
+    ticket = _ticket(place)
+    url = f"{TICKETS}/{ticket.id}"
+    tech = ticket.assignee.user
+    assert api(place.tenant, "get", url).json()["actions"] == ["cancel"]
+    assert api(place.dispatcher, "get", url).json()["actions"] == ["dispatch", "cancel"]
+    assert api(tech, "get", url).json()["actions"] == ["accept"]
+    assert api(place.operator, "get", url).json()["actions"] == []
+    accepted = api(tech, "post", f"{url}/accept").json()
+    assert accepted["status"] == "accepted" and accepted["actions"] == ["arrive"]
+
+
+def test_a_step_the_state_does_not_allow_is_an_illegal_transition(place, api):
+    ticket = _ticket(place)
+    tech = ticket.assignee.user
+    response = api(tech, "post", f"{TICKETS}/{ticket.id}/arrive")
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "illegal_transition" and "action" in body["fields"]
+    assert Ticket.objects.get(pk=ticket.pk).status == "dispatched"
+
+
+@pytest.fixture
+def busy(place):
+    """Several rows behind every list: tickets (some waiting), checklists with schedules and
+    their rounds, surveys to zones, and a month of scores."""
+    from property.factories import InspectionScheduleFactory, SurveyFactory, TicketFactory
+
+    for index in range(6):
+        TicketFactory(company=place.company, awaiting_dispatcher=index % 2 == 0)
+    ticket = _ticket(place)
+    for index in range(3):
+        schedule = InspectionScheduleFactory(
+            template__company=place.company, technicians=[place.hvac_near, place.cleaner]
+        )
+        services.rounds_generate(day=timezone.localdate() - timedelta(days=index))
+        assert schedule.rounds.exists()
+    for _ in range(3):
+        SurveyFactory(park=place.park).zones.set([place.zone, place.other_zone])
+    month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+    services.month_compute(actor=place.operator, park=place.park, month=month)
+    return ticket
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        TICKETS,
+        "/api/property/dispatch/queue",
+        TICKETS + "/{ticket}/events",
+        "/api/property/inspections/rounds",
+        "/api/property/inspections/templates",
+        "/api/property/inspections/schedules",
+        "/api/property/surveys",
+        "/api/property/scores",
+    ],
+)
+def test_every_list_endpoint_is_within_a_query_budget(
+    place, api, busy, path, django_assert_max_num_queries
+):
+    url = path.format(ticket=busy.id)
+    assert api(place.manager, "get", url).status_code == 200  # the token, once
+    with django_assert_max_num_queries(10):
+        response = api(place.manager, "get", url)
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["count"] if isinstance(body, dict) else len(body)) >= 1

@@ -1,6 +1,8 @@
 """The inspection planning pages: checklists edited row by row (HTMX adds rows), schedules
 with their technicians and place, the rounds generated from them, and who may open them."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -226,4 +228,21 @@ def test_the_inspections_page_has_a_query_budget(
     client.force_login(place.operator)
     with django_assert_max_num_queries(20):
         page = client.get(reverse("property:inspections"))
+    assert page.status_code == 200
+
+
+def test_the_rounds_of_a_schedule_page_has_a_query_budget(
+    client, place, template, django_assert_max_num_queries
+):
+    schedule = services.inspection_schedule_create(
+        actor=place.manager,
+        template=template,
+        frequency="daily",
+        technicians=[place.hvac_near, place.hvac_far],
+    )
+    for days in range(1, 8):
+        services.rounds_generate(day=timezone.localdate() - timedelta(days=days))
+    client.force_login(place.manager)
+    with django_assert_max_num_queries(20):
+        page = client.get(reverse("property:inspection_schedule", args=[schedule.pk]))
     assert page.status_code == 200

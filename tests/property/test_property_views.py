@@ -266,3 +266,43 @@ def test_a_rating_comment_over_the_limit_names_it_and_is_kept(client, place):
     assert comment in html and 'value="4" checked' in html
     ticket.refresh_from_db()
     assert ticket.rating is None
+
+
+@pytest.mark.parametrize("who", ["tenant", "dispatcher", "technician", "operator"])
+def test_the_ticket_list_page_has_a_query_budget(client, place, who, django_assert_max_num_queries):
+    from property.factories import TicketFactory
+
+    for index in range(8):
+        TicketFactory(
+            company=place.company,
+            enterprise=place.enterprise,
+            unit=place.unit,
+            building=place.building,
+            assignee=place.hvac_near,
+            status="dispatched",
+            awaiting_dispatcher=index % 3 == 0,
+        )
+    user = place.hvac_near.user if who == "technician" else getattr(place, who)
+    client.force_login(user)
+    with django_assert_max_num_queries(20):
+        page = client.get(reverse("property:home"))
+    assert page.status_code == 200
+    assert page.content.decode().count('data-testid="status"') >= 8
+
+
+def test_the_ticket_page_shows_the_actions_of_the_workflow(client, place):
+    ticket = services.ticket_create(
+        actor=place.tenant, unit=place.unit, description="空调漏水", category="hvac"
+    )
+    url = reverse("property:ticket_detail", args=[ticket.id])
+    expected = {
+        place.tenant: {"cancel"},
+        place.dispatcher: {"dispatch", "cancel"},
+        ticket.assignee.user: {"accept"},
+        place.operator: set(),
+    }
+    every = {"dispatch", "accept", "arrive", "resolve", "confirm", "reopen", "cancel"}
+    for user, shown in expected.items():
+        html = _login(client, user).get(url).content.decode()
+        for action in every:
+            assert (f'data-testid="{action}"' in html) is (action in shown), (user, action)

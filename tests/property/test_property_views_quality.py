@@ -138,3 +138,49 @@ def test_a_survey_without_answers_says_so(place, read_page):
         place.operator, reverse("property:survey_detail", args=[survey.id])
     ).content.decode()
     assert 'data-testid="no-answers"' in html and 'data-chart="survey-chart"' not in html
+
+
+@pytest.fixture
+def busy_quality(place):
+    from property.factories import FindingFactory, SpotCheckFactory, SurveyFactory
+
+    for index in range(4):
+        check = SpotCheckFactory(company=place.company)
+        for severity in ("low", "high"):
+            FindingFactory(
+                spot_check=check, severity=severity, status="open" if index else "closed"
+            )
+    for _ in range(4):
+        SurveyFactory(park=place.park).zones.set([place.zone])
+    month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+    services.month_compute(actor=place.operator, park=place.park, month=month)
+
+
+@pytest.mark.parametrize("name", ["property:spot_checks", "property:surveys", "property:scores"])
+@pytest.mark.parametrize("who", ["operator", "manager"])
+def test_the_quality_list_pages_have_a_query_budget(
+    client, place, busy_quality, name, who, django_assert_max_num_queries
+):
+    client.force_login(getattr(place, who))
+    with django_assert_max_num_queries(20):
+        page = client.get(reverse(name))
+    assert page.status_code == 200
+
+
+def test_only_the_operator_may_close_a_finding_and_a_closed_one_takes_no_follow_up(client, place):
+    from property.factories import FindingFactory
+
+    finding = FindingFactory(spot_check__company=place.company)
+    closed = FindingFactory(spot_check=finding.spot_check, status="closed")
+    url = reverse("property:spot_checks")
+    manager_page = _login(client, place.manager).get(url).content.decode()
+    assert 'value="rectified"' in manager_page and 'value="closed"' not in manager_page
+    operator_page = _login(client, place.operator).get(url).content.decode()
+    assert 'value="closed"' in operator_page
+    assert operator_page.count('name="status"') == 1
+    response = client.post(
+        reverse("property:finding_follow_up", args=[closed.id]), {"status": "open"}, follow=True
+    )
+    closed.refresh_from_db()
+    assert closed.status == "closed" and not closed.follow_ups
+    assert response.status_code == 200

@@ -34,6 +34,7 @@ from parkos.property.schemas import (
     SpotCheckOut,
     SurveyIn,
     SurveyOut,
+    TicketDetailOut,
     TicketIn,
     TicketOut,
     WeightsIn,
@@ -67,7 +68,7 @@ def ticket_list(request, filters: Query[TicketFilters]):
     )
 
 
-@router.post("/tickets", response={201: TicketOut})
+@router.post("/tickets", response={201: TicketDetailOut})
 def ticket_create(request, payload: TicketIn):
     from parkos.parks import selectors as parks
 
@@ -95,7 +96,7 @@ def ticket_create(request, payload: TicketIn):
     return Status(201, ticket)
 
 
-@router.get("/tickets/{ticket_id}", response=TicketOut)
+@router.get("/tickets/{ticket_id}", response=TicketDetailOut)
 def ticket_detail(request, ticket_id: UUID):
     return selectors.ticket_get(actor=request.user, ticket_id=ticket_id)
 
@@ -112,7 +113,7 @@ def ticket_photos(request, ticket_id: UUID, photos: File[list[UploadedFile]]):
     return Status(201, services.ticket_add_photos(actor=request.user, ticket=ticket, photos=photos))
 
 
-@router.post("/tickets/{ticket_id}/dispatch", response=TicketOut)
+@router.post("/tickets/{ticket_id}/dispatch", response=TicketDetailOut)
 def ticket_dispatch(request, ticket_id: UUID, payload: DispatchIn):
     ticket = selectors.ticket_get(actor=request.user, ticket_id=ticket_id)
     technician = None
@@ -129,25 +130,25 @@ def ticket_dispatch(request, ticket_id: UUID, payload: DispatchIn):
     )
 
 
-@router.post("/tickets/{ticket_id}/accept", response=TicketOut)
+@router.post("/tickets/{ticket_id}/accept", response=TicketDetailOut)
 def ticket_accept(request, ticket_id: UUID):
     ticket = selectors.ticket_get(actor=request.user, ticket_id=ticket_id)
     return services.ticket_accept(actor=request.user, ticket=ticket)
 
 
-@router.post("/tickets/{ticket_id}/arrive", response=TicketOut)
+@router.post("/tickets/{ticket_id}/arrive", response=TicketDetailOut)
 def ticket_arrive(request, ticket_id: UUID):
     ticket = selectors.ticket_get(actor=request.user, ticket_id=ticket_id)
     return services.ticket_arrive(actor=request.user, ticket=ticket)
 
 
-@router.post("/tickets/{ticket_id}/resolve", response=TicketOut)
+@router.post("/tickets/{ticket_id}/resolve", response=TicketDetailOut)
 def ticket_resolve(request, ticket_id: UUID, payload: NoteIn):
     ticket = selectors.ticket_get(actor=request.user, ticket_id=ticket_id)
     return services.ticket_resolve(actor=request.user, ticket=ticket, note=payload.note)
 
 
-@router.post("/tickets/{ticket_id}/confirm", response=TicketOut)
+@router.post("/tickets/{ticket_id}/confirm", response=TicketDetailOut)
 def ticket_confirm(request, ticket_id: UUID, payload: ConfirmIn):
     ticket = selectors.ticket_get(actor=request.user, ticket_id=ticket_id)
     return services.ticket_confirm(
@@ -155,13 +156,13 @@ def ticket_confirm(request, ticket_id: UUID, payload: ConfirmIn):
     )
 
 
-@router.post("/tickets/{ticket_id}/reopen", response=TicketOut)
+@router.post("/tickets/{ticket_id}/reopen", response=TicketDetailOut)
 def ticket_reopen(request, ticket_id: UUID, payload: ReasonIn):
     ticket = selectors.ticket_get(actor=request.user, ticket_id=ticket_id)
     return services.ticket_reopen(actor=request.user, ticket=ticket, reason=payload.reason)
 
 
-@router.post("/tickets/{ticket_id}/cancel", response=TicketOut)
+@router.post("/tickets/{ticket_id}/cancel", response=TicketDetailOut)
 def ticket_cancel(request, ticket_id: UUID, payload: ReasonIn):
     ticket = selectors.ticket_get(actor=request.user, ticket_id=ticket_id)
     return services.ticket_cancel(actor=request.user, ticket=ticket, reason=payload.reason)

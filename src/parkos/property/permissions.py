@@ -39,13 +39,18 @@ def company_ids(user, *roles) -> set[str]:
 
 
 def operator_park_ids(user) -> set | None:
-    """Parks the user operates (with their branches); None means all, empty means none."""
+    """Parks the user operates (with their branches); None means all, empty means none.
+    Read once per user object, as the memberships are: a page asks for each row."""
     if not user_has_role(user, *OPERATOR_ROLES):
         return set()
     ids = user_park_ids(user, *OPERATOR_ROLES)
     if ids is None:
         return None
-    return _with_branches(user, ids)
+    cached = getattr(user, "_property_operator_parks", None)
+    if cached is None:
+        cached = _with_branches(user, ids)
+        user._property_operator_parks = cached
+    return set(cached)
 
 
 def _with_branches(user, ids: set) -> set:

@@ -52,6 +52,18 @@ class TicketOut(Schema):
         return ticket.assignment_reason_texts
 
 
+class TicketDetailOut(TicketOut):
+    """One ticket with the actions the caller may take on it now (the ticket workflow's)."""
+
+    actions: list[str]
+
+    @staticmethod
+    def resolve_actions(ticket, context) -> list[str]:
+        from parkos.property.workflows import TICKET
+
+        return TICKET.action_codes(ticket, context["request"].user)
+
+
 class TicketIn(Schema):
     unit: UUID | None = None
     building: UUID | None = None
@@ -129,9 +141,17 @@ class RoundOut(Schema):
     def resolve_technician(rnd) -> str:
         return str(rnd.technician.user)
 
+    actions: list[str]
+
     @staticmethod
     def resolve_items(rnd) -> list[dict]:
         return rnd.template.items
+
+    @staticmethod
+    def resolve_actions(rnd, context) -> list[str]:
+        from parkos.property.workflows import ROUND
+
+        return ROUND.action_codes(rnd, context["request"].user)
 
 
 class RoundIn(Schema):

@@ -93,12 +93,15 @@ def round_form(request, round_id):
 
 @login_required
 def spot_checks(request):
-    checks = selectors.spot_check_list(actor=request.user)[:100]
-    return render(
-        request,
-        "property/spot_checks.html",
-        {"checks": checks, "is_operator": permissions.is_operator(request.user)},
-    )
+    checks = list(selectors.spot_check_list(actor=request.user)[:100])
+    for check in checks:
+        for finding in check.findings.all():
+            # The follow-up form names the status to set; the workflow says which ones.
+            finding.choices = [
+                (workflows.FINDING.target(action.code), action.label)
+                for action in workflows.FINDING.actions_for(finding, request.user)
+            ]
+    return render(request, "property/spot_checks.html", {"checks": checks})
 
 
 @login_required
