@@ -56,9 +56,26 @@ def _canonical_value(value):
     raise CanonicalError(f"cannot hash a {type(value).__name__}")
 
 
+def _refuse_floats(value) -> None:
+    if isinstance(value, float):
+        raise CanonicalError("float in a hashed record")
+    if isinstance(value, dict):
+        for item in value.values():
+            _refuse_floats(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _refuse_floats(item)
+
+
 def canonical_json(value) -> bytes:
     """One byte string per value: keys sorted, no spaces, UTF-8, Decimal as string, aware
-    datetimes in UTC ISO 8601, dates ISO, UUIDs as text."""
+    datetimes in UTC ISO 8601, dates ISO, UUIDs as text. Floats are refused (json would write
+    them itself, in a spelling that differs between platforms and versions)."""
+    _refuse_floats(value)
+    return _dumps(value)
+
+
+def _dumps(value) -> bytes:
     return json.dumps(
         value,
         sort_keys=True,
@@ -74,6 +91,9 @@ def record_hash(*, seq: int, prev_hash: str, record: dict, children: Sequence[di
     the previous hash."""
     body = {"seq": seq, "prev": prev_hash, "record": record, "children": list(children)}
     return hashlib.sha256(canonical_json(body)).hexdigest()
+
+
+_FLOAT_FIELDS = (models.FloatField,)
 
 
 @dataclass(frozen=True)
@@ -118,6 +138,10 @@ class HashChain:
         for model, names in models_fields:
             for name in names:
                 model_field = model._meta.get_field(name)
+                if isinstance(model_field, _FLOAT_FIELDS):
+                    raise CanonicalError(
+                        f"{model.__name__}.{name}: a float column cannot be sealed"
+                    )
                 if isinstance(model_field, models.DecimalField):
                     self._decimal_places[f"{model._meta.label}.{name}"] = model_field.decimal_places
 
@@ -231,7 +255,8 @@ class HashChain:
         not match its contents is `first_bad`."""
         expected_seq, prev, count = 1, GENESIS, 0
         fields = self.fields
-        sha256, dumps = hashlib.sha256, canonical_json
+        # Columns are known not to hold floats (checked at construction): the fast path.
+        sha256, dumps = hashlib.sha256, _dumps
         for rows in self._batches(batch):
             kids = self._children_of(rows[0][0], rows[-1][0])
             for row in rows:
