@@ -3,17 +3,22 @@ from django.contrib.auth.admin import UserAdmin
 
 from parkos.accounts.models import ApiToken, Membership, User
 from parkos.accounts.services import user_tokens_forget
+from parkos.core.admin import ReadOnlyAdmin, ReferenceDataAdmin
 
 
 class MembershipInline(admin.TabularInline):
     model = Membership
     fk_name = "user"
     extra = 0
-    raw_id_fields = ("park", "enterprise")
+    fields = ("role", "park", "enterprise", "organization_type", "organization_id")
 
 
 @admin.register(User)
-class ParkUserAdmin(UserAdmin):
+class ParkUserAdmin(ReferenceDataAdmin, UserAdmin):
+    editable_because = (
+        "Platform administrators create sign-ins and grant roles here; no service keeps events "
+        "for users, and every save drops the user's cached API sign-ins."
+    )
     fieldsets = (
         *UserAdmin.fieldsets,
         ("ParkOS", {"fields": ("display_name", "language", "phone")}),
@@ -32,10 +37,7 @@ class ParkUserAdmin(UserAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ReadOnlyAdmin):
+    # Tokens are issued and revoked by the services, which hash them and drop cached sign-ins.
     list_display = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")
-    readonly_fields = ("key_hash", "prefix")
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        user_tokens_forget(user=obj.user)
+    exclude = ("key_hash",)

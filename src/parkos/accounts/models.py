@@ -8,6 +8,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from parkos.accounts.fields import ReferenceIdField
+
 
 class Role(models.TextChoices):
     OPERATOR_ADMIN = "operator_admin", _("Park operator admin")
@@ -47,28 +49,15 @@ class User(AbstractUser):
 class Membership(models.Model):
     """A user's role in one place of the network. The scope is a park (operators, IOC,
     reviewers), an enterprise (its admins and members), or an organisation of another app
-    (a property company, a service provider), held generically so accounts need not know
-    those apps."""
+    (a property company, a service provider). Parks and enterprises are held by id and
+    organisations generically, so accounts need not know those apps."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
-    park = models.ForeignKey(
-        "parks.Park",
-        verbose_name=_("park"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-    enterprise = models.ForeignKey(
-        "parks.Enterprise",
-        verbose_name=_("enterprise"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="memberships",
-    )
+    # Ids of the park network's rows, not foreign keys: accounts sits below parks.
+    park = ReferenceIdField(_("park"), null=True, blank=True, db_index=True)
+    enterprise = ReferenceIdField(_("enterprise"), null=True, blank=True, db_index=True)
     organization_type = models.ForeignKey(
         ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )

@@ -52,7 +52,13 @@ def membership_grant(
 ) -> Membership:
     if role not in Role.values:
         raise ValidationFailed.for_field("role", _("Unknown role."))
-    lookup = {"user": user, "role": role, "park": park, "enterprise": enterprise}
+    # A park or enterprise may be given as the row or as its id: memberships keep the id.
+    lookup = {
+        "user": user,
+        "role": role,
+        "park_id": getattr(park, "pk", park),
+        "enterprise_id": getattr(enterprise, "pk", enterprise),
+    }
     if organization is not None:
         lookup["organization_type"] = ContentType.objects.get_for_model(organization)
         lookup["organization_id"] = str(organization.pk)
