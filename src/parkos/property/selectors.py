@@ -1,12 +1,13 @@
 """Reads of property management, each scoped to the acting user (see permissions.py)."""
 
-from django.core.exceptions import ValidationError
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Prefetch, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from parkos.accounts.selectors import user_enterprise_ids
+from parkos.core.errors import NotFound
+from parkos.core.selectors import get_or_404
 from parkos.property import permissions
 from parkos.property.models import (
     OPEN_STATUSES,
@@ -27,9 +28,12 @@ from parkos.property.models import (
 
 
 def _get_or_404(queryset: QuerySet, pk):
+    """core.selectors.get_or_404, raising Django's Http404: the pages (no handler turns core's
+    NotFound into a 404 page yet) and core.api_errors.existing (which names the field of an
+    unknown id only on Http404) expect it."""
     try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, ValidationError) as missing:
+        return get_or_404(queryset, pk=pk)
+    except NotFound as missing:
         raise Http404 from missing
 
 
@@ -43,7 +47,7 @@ def ticket_list(
     open_only: bool = False,
 ) -> QuerySet[Ticket]:
     tickets = (
-        Ticket.objects.filter(permissions.ticket_visibility(actor))
+        Ticket.objects.visible_to(actor)
         .select_related("company", "building", "unit__floor", "enterprise", "assignee__user")
         .order_by("-created_at", "id")
     )
@@ -65,7 +69,7 @@ def ticket_get(*, actor, ticket_id) -> Ticket:
 
 
 def ticket_events(*, actor, ticket: Ticket):
-    return ticket.events.select_related("actor").order_by("at", "id")
+    return ticket.events.visible_to(actor).select_related("actor").order_by("at", "id")
 
 
 def ticket_summary(*, ticket_id) -> dict | None:
@@ -88,11 +92,7 @@ def ticket_summary(*, ticket_id) -> dict | None:
 
 
 def company_list(*, actor) -> QuerySet[PropertyCompany]:
-    return (
-        PropertyCompany.objects.filter(permissions.company_visibility(actor))
-        .select_related("zone", "park")
-        .order_by("name")
-    )
+    return PropertyCompany.objects.visible_to(actor).select_related("zone", "park").order_by("name")
 
 
 def company_get(*, actor, company_id) -> PropertyCompany:
@@ -143,12 +143,16 @@ def technician_for(user) -> Technician | None:
 def technician_list(*, actor, company_id) -> QuerySet[Technician]:
     if not permissions.can_desk(actor, company_id):
         return Technician.objects.none()
-    return Technician.objects.filter(company_id=company_id, active=True).select_related("user")
+    return (
+        Technician.objects.visible_to(actor)
+        .filter(company_id=company_id, active=True)
+        .select_related("user")
+    )
 
 
 def desk_companies(*, actor) -> QuerySet[PropertyCompany]:
     ids = permissions.company_ids(actor, *permissions.DESK_ROLES)
-    return PropertyCompany.objects.filter(id__in=ids).order_by("name")
+    return PropertyCompany.objects.visible_to(actor).filter(id__in=ids).order_by("name")
 
 
 def tenant_profile_for(*, actor, ticket: Ticket) -> TenantProfile | None:
@@ -159,19 +163,23 @@ def tenant_profile_for(*, actor, ticket: Ticket) -> TenantProfile | None:
         permissions.can_desk(actor, ticket.company_id) or permissions.is_assignee(actor, ticket)
     ):
         return None
-    return TenantProfile.objects.filter(enterprise_id=ticket.enterprise_id, consent=True).first()
+    return (
+        TenantProfile.objects.visible_to(actor)
+        .filter(enterprise_id=ticket.enterprise_id, consent=True)
+        .first()
+    )
 
 
 def own_profile(*, actor, enterprise_id) -> TenantProfile | None:
     if enterprise_id not in user_enterprise_ids(actor):
         raise Http404
-    return TenantProfile.objects.filter(enterprise_id=enterprise_id).first()
+    return TenantProfile.objects.visible_to(actor).filter(enterprise_id=enterprise_id).first()
 
 
 def round_list(
     *, actor, schedule_id=None, status: str = "", company_ids=None
 ) -> QuerySet[InspectionRound]:
-    rounds = InspectionRound.objects.select_related(
+    rounds = InspectionRound.objects.visible_to(actor).select_related(
         "template", "technician__user", "building", "company"
     )
     if company_ids is not None:
@@ -180,13 +188,7 @@ def round_list(
         rounds = rounds.filter(schedule_id=schedule_id)
     if status:
         rounds = rounds.filter(status=status)
-    desk = permissions.company_ids(actor, *permissions.DESK_ROLES)
-    parks = permissions.operator_park_ids(actor)
-    if parks is None:
-        return rounds
-    return rounds.filter(
-        Q(technician__user=actor) | Q(company_id__in=desk) | Q(company__park_id__in=parks)
-    )
+    return rounds
 
 
 def round_get(*, actor, round_id) -> InspectionRound:
@@ -195,15 +197,12 @@ def round_get(*, actor, round_id) -> InspectionRound:
 
 def planning_companies(*, actor) -> QuerySet[PropertyCompany]:
     """Companies whose patrol inspections the actor plans."""
-    visible = permissions.inspection_planner_filter(actor)
-    if visible is None:
-        return PropertyCompany.objects.none()
-    return PropertyCompany.objects.filter(visible).select_related("zone", "park").order_by("name")
+    return PropertyCompany.objects.planned_by(actor).select_related("zone", "park").order_by("name")
 
 
 def inspection_template_list(*, actor, company_id=None) -> QuerySet[InspectionTemplate]:
     templates = (
-        InspectionTemplate.objects.filter(company__in=planning_companies(actor=actor))
+        InspectionTemplate.objects.visible_to(actor)
         .select_related("company__zone")
         .annotate(schedule_count=Count("schedules"))
         .order_by("company__name", "name", "id")
@@ -219,7 +218,7 @@ def inspection_schedule_list(
     *, actor, company_id=None, template_id=None
 ) -> QuerySet[InspectionSchedule]:
     schedules = (
-        InspectionSchedule.objects.filter(template__company__in=planning_companies(actor=actor))
+        InspectionSchedule.objects.visible_to(actor)
         .select_related("template__company__zone", "building")
         .prefetch_related(
             Prefetch("technicians", queryset=Technician.objects.select_related("user"))
@@ -241,7 +240,8 @@ def planning_technicians(*, actor, active_only: bool = True) -> QuerySet[Technic
     """Technicians of the companies the actor plans for: the ones to offer on a schedule
     (active), or all of them to tell a departed one from an unknown one."""
     technicians = (
-        Technician.objects.filter(company__in=planning_companies(actor=actor))
+        Technician.objects.visible_to(actor)
+        .filter(company__in=planning_companies(actor=actor))
         .select_related("user", "company")
         .order_by("company__name", "user__username")
     )
@@ -256,48 +256,19 @@ def planning_buildings(*, actor):
     return building_list(actor=actor).filter(zone_id__in=zone_ids).order_by("zone__name", "name")
 
 
-def _company_scoped(queryset: QuerySet, actor, path: str) -> QuerySet:
-    parks = permissions.operator_park_ids(actor)
-    if parks is None:
-        return queryset
-    staff = permissions.company_ids(actor)
-    return queryset.filter(Q(**{f"{path}_id__in": staff}) | Q(**{f"{path}__park_id__in": parks}))
-
-
 def spot_check_list(*, actor) -> QuerySet[SpotCheck]:
-    return _company_scoped(
-        SpotCheck.objects.select_related("company"), actor, "company"
-    ).prefetch_related("findings")
+    return (
+        SpotCheck.objects.visible_to(actor).select_related("company").prefetch_related("findings")
+    )
 
 
 def finding_list(*, actor, open_only: bool = False) -> QuerySet[Finding]:
-    findings = _company_scoped(
-        Finding.objects.select_related("spot_check__company"), actor, "spot_check__company"
-    )
+    findings = Finding.objects.visible_to(actor).select_related("spot_check__company")
     return findings.exclude(status="closed") if open_only else findings
 
 
 def survey_list(*, actor) -> QuerySet[Survey]:
-    surveys = Survey.objects.prefetch_related("zones").order_by("-opens_on")
-    parks = permissions.operator_park_ids(actor)
-    if parks is None:
-        return surveys
-    staff_parks = set(
-        PropertyCompany.objects.filter(id__in=permissions.company_ids(actor)).values_list(
-            "park_id", flat=True
-        )
-    )
-    tenant_zone_ids = set()
-    for enterprise_id in user_enterprise_ids(actor):
-        company = enterprise_company(enterprise_id=enterprise_id)
-        if company is not None:
-            tenant_zone_ids.add(company.zone_id)
-            staff_parks.add(company.park_id)
-    visible = Q(park_id__in=parks | staff_parks)
-    surveys = surveys.filter(visible)
-    if tenant_zone_ids and not parks and not permissions.company_ids(actor):
-        surveys = surveys.filter(Q(zones__isnull=True) | Q(zones__in=tenant_zone_ids)).distinct()
-    return surveys
+    return Survey.objects.visible_to(actor).prefetch_related("zones").order_by("-opens_on")
 
 
 def survey_get(*, actor, survey_id) -> Survey:
@@ -305,9 +276,7 @@ def survey_get(*, actor, survey_id) -> Survey:
 
 
 def survey_results(*, actor, survey: Survey) -> dict:
-    responses = SurveyResponse.objects.filter(survey=survey)
-    if not permissions.is_operator(actor):
-        responses = responses.filter(company_id__in=permissions.company_ids(actor))
+    responses = SurveyResponse.objects.visible_to(actor).filter(survey=survey)
     by_company = list(
         responses.values("company__name")
         .annotate(n=Count("id"), avg=Avg("average_rating"))
@@ -331,11 +300,8 @@ def survey_results(*, actor, survey: Survey) -> dict:
 
 
 def score_list(*, actor, park_id=None, month=None) -> QuerySet[MonthlyScore]:
-    visible = permissions.score_company_filter(actor)
-    if visible is None:
-        return MonthlyScore.objects.none()
     scores = (
-        MonthlyScore.objects.filter(visible)
+        MonthlyScore.objects.visible_to(actor)
         .select_related("company__zone")
         .order_by("month", "rank")
     )
@@ -350,8 +316,10 @@ def score_get(*, actor, score_id) -> MonthlyScore:
     return _get_or_404(score_list(actor=actor), score_id)
 
 
-def closed_months(*, park_id) -> set:
-    return set(MonthClose.objects.filter(park_id=park_id).values_list("month", flat=True))
+def closed_months(*, actor, park_id) -> set:
+    return set(
+        MonthClose.objects.visible_to(actor).filter(park_id=park_id).values_list("month", flat=True)
+    )
 
 
 def open_ticket_count(*, company_id) -> int:
@@ -361,4 +329,4 @@ def open_ticket_count(*, company_id) -> int:
 def ticket_photo_get(*, actor, ticket_id, photo_id):
     """A photo of a ticket the actor may see; anything else is absent."""
     ticket = ticket_get(actor=actor, ticket_id=ticket_id)
-    return _get_or_404(ticket.photos.all(), photo_id)
+    return _get_or_404(ticket.photos.visible_to(actor), photo_id)

@@ -256,7 +256,8 @@ def _scores_page(request, park, month, operator, weights_form, *, status=200):
             "weights": weights_for(park) if park else None,
             "weights_form": weights_form,
             "operator": operator,
-            "closed": park is not None and month in selectors.closed_months(park_id=park.id),
+            "closed": park is not None
+            and month in selectors.closed_months(actor=user, park_id=park.id),
         },
         status=status,
     )

@@ -9,6 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from parkos.property.models.org import PropertyCompany
+from parkos.property.models.querysets import (
+    MonthlyScoreQuerySet,
+    ParkRowQuerySet,
+    TenantProfileQuerySet,
+)
 
 
 class ScoreWeights(models.Model):
@@ -20,6 +25,8 @@ class ScoreWeights(models.Model):
     satisfaction = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("25"))
     inspection = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("15"))
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ParkRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("score weights")
@@ -52,6 +59,8 @@ class MonthlyScore(models.Model):
     verdict = models.CharField(max_length=8, choices=Verdict.choices, blank=True)
     computed_at = models.DateTimeField()
 
+    objects = MonthlyScoreQuerySet.as_manager()
+
     class Meta:
         ordering = ["month", "rank"]
         constraints = [
@@ -73,6 +82,8 @@ class MonthClose(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     closed_at = models.DateTimeField()
+
+    objects = ParkRowQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["park", "month"], name="month_close_once")]
@@ -97,6 +108,8 @@ class TenantProfile(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantProfileQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} profile"

@@ -8,6 +8,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from parkos.property.models.querysets import (
+    CompanyRowQuerySet,
+    PropertyCompanyQuerySet,
+    ShiftQuerySet,
+    TechnicianQuerySet,
+)
+
 
 class Category(models.TextChoices):
     HVAC = "hvac", _("HVAC")
@@ -45,6 +52,8 @@ class PropertyCompany(models.Model):
         _("auto-dispatch confidence threshold"), max_digits=3, decimal_places=2, default=0.60
     )
 
+    objects = PropertyCompanyQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("property company")
@@ -57,6 +66,8 @@ class PropertyCompany(models.Model):
 class Team(models.Model):
     company = models.ForeignKey(PropertyCompany, on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(_("name"), max_length=100)
+
+    objects = CompanyRowQuerySet.as_manager()
 
     class Meta:
         ordering = ["company_id", "name"]
@@ -91,6 +102,8 @@ class Technician(models.Model):
     )
     active = models.BooleanField(pgettext_lazy("technician", "active"), default=True)
 
+    objects = TechnicianQuerySet.as_manager()
+
     class Meta:
         ordering = ["company_id", "user__username"]
         verbose_name = _("technician")
@@ -104,6 +117,8 @@ class Shift(models.Model):
     technician = models.ForeignKey(Technician, on_delete=models.CASCADE, related_name="shifts")
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
+
+    objects = ShiftQuerySet.as_manager()
 
     class Meta:
         ordering = ["start"]

@@ -9,6 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from parkos.property.models.org import PropertyCompany, Technician
+from parkos.property.models.querysets import (
+    FindingQuerySet,
+    InspectionRoundQuerySet,
+    InspectionScheduleQuerySet,
+    InspectionTemplateQuerySet,
+    SpotCheckQuerySet,
+    SurveyQuerySet,
+    SurveyResponseQuerySet,
+)
 
 
 class Frequency(models.TextChoices):
@@ -36,6 +45,8 @@ class InspectionTemplate(models.Model):
     )
     name = models.CharField(_("name"), max_length=100)
     items = models.JSONField(_("items"), default=list)
+
+    objects = InspectionTemplateQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -68,6 +79,8 @@ class InspectionSchedule(models.Model):
     )
     frequency = models.CharField(_("frequency"), max_length=8, choices=Frequency.choices)
     active = models.BooleanField(pgettext_lazy("schedule", "active"), default=True)
+
+    objects = InspectionScheduleQuerySet.as_manager()
 
     class Meta:
         ordering = ["template__name", "id"]
@@ -142,6 +155,8 @@ class InspectionRound(models.Model):
     items_failed = models.PositiveSmallIntegerField(default=0)
     completed_at = models.DateTimeField(null=True, blank=True)
 
+    objects = InspectionRoundQuerySet.as_manager()
+
     class Meta:
         ordering = ["-due_date"]
         indexes = [models.Index(fields=["company", "due_date"])]
@@ -176,6 +191,8 @@ class SpotCheck(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = SpotCheckQuerySet.as_manager()
+
     class Meta:
         ordering = ["-checked_on"]
         verbose_name = _("safety spot check")
@@ -205,6 +222,8 @@ class Finding(models.Model):
     # Follow-up notes in order: [{"at", "by", "status", "note"}].
     follow_ups = models.JSONField(default=list, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = FindingQuerySet.as_manager()
 
     class Meta:
         ordering = ["deadline"]
@@ -243,6 +262,8 @@ class Survey(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = SurveyQuerySet.as_manager()
+
     class Meta:
         ordering = ["-opens_on"]
         verbose_name = _("survey")
@@ -262,6 +283,8 @@ class SurveyResponse(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     answered_at = models.DateTimeField()
+
+    objects = SurveyResponseQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -9,6 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from parkos.property.models.org import Category, PropertyCompany, Technician
+from parkos.property.models.querysets import (
+    CompanyRowQuerySet,
+    TicketChildQuerySet,
+    TicketQuerySet,
+)
 
 
 class Priority(models.TextChoices):
@@ -50,6 +55,7 @@ OPEN_STATUSES = (
     TicketStatus.ON_SITE,
     TicketStatus.REOPENED,
 )
+
 # Still owed work by the technician holding it (his open load).
 LOAD_STATUSES = (TicketStatus.DISPATCHED, TicketStatus.ACCEPTED, TicketStatus.ON_SITE)
 
@@ -144,6 +150,8 @@ class Ticket(models.Model):
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
     rating_comment = models.TextField(pgettext_lazy("rating", "comment"), blank=True)
 
+    objects = TicketQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         indexes = [
@@ -228,6 +236,8 @@ class TicketEvent(models.Model):
     note = models.TextField(pgettext_lazy("ticket event", "note"), blank=True)
     data = models.JSONField(default=dict, blank=True)
 
+    objects = TicketChildQuerySet.as_manager()
+
     class Meta:
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["ticket", "at"])]
@@ -277,6 +287,8 @@ class TicketPhoto(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = TicketChildQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at"]
         verbose_name = _("photo")
@@ -298,6 +310,8 @@ class SLAPolicy(models.Model):
     response_minutes = models.PositiveIntegerField(_("response within (minutes)"))
     resolution_minutes = models.PositiveIntegerField(_("resolution within (minutes)"))
     working_hours = models.BooleanField(_("count working hours only"), default=True)
+
+    objects = CompanyRowQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -323,6 +337,8 @@ class DispatchModel(models.Model):
     labels = models.JSONField(default=list)
     blob = models.BinaryField()
 
+    objects = CompanyRowQuerySet.as_manager()
+
     class Meta:
         ordering = ["-trained_at", "-id"]
         get_latest_by = "trained_at"
@@ -343,6 +359,8 @@ class CategoryCorrection(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     at = models.DateTimeField()
+
+    objects = TicketChildQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at"]
