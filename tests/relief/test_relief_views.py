@@ -1,14 +1,17 @@
-"""The new-programme form and the way a programme's terms read: each problem under its own
-field and named by its label, every figure checked, only rent-relief processes offered, and
-terms in natural Chinese (每家企业最高 …，…。) and correct English numbers."""
+"""Rent relief's pages: the new-programme form (each problem under its own field and named by
+its label, every figure checked, only rent-relief processes offered), the application form
+(amounts as people type them), the way a programme's terms read (natural Chinese, correct
+English numbers), and query budgets on the list pages."""
 
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
+from factories import Role, member
 from parkos.approvals.services import process_ensure
-from parkos.relief.models import ReliefProgramme
+from parkos.relief import services
+from parkos.relief.models import ReliefApplication, ReliefProgramme
 from parkos.relief.templatetags.relief_terms import programme_eligibility, programme_terms
 
 pytestmark = pytest.mark.django_db
@@ -139,3 +142,52 @@ def test_the_programme_page_shows_the_terms(client, programme, tenant):
     page = client.get(reverse("relief:programme_detail", args=[programme.id])).content.decode()
     assert "减免 2 个月房租，每家企业最高 ¥30,000.00。" in page
     assert "无欠租。" in page and "无欠租." not in page
+
+
+@pytest.mark.parametrize(
+    ("who", "page", "budget"),
+    [("tenant", "home", 12), ("tenant", "detail", 14), ("operator", "report", 10)],
+)
+def test_list_pages_keep_a_query_budget(
+    client, programme, lease, tenant, request, who, page, budget, django_assert_max_num_queries
+):
+    from relief.factories import ReliefProgrammeFactory, leased_enterprise
+
+    for _ in range(4):
+        enterprise, other_lease = leased_enterprise(programme.park)
+        applicant = member(Role.ENTERPRISE_ADMIN, enterprise=enterprise, park=programme.park)
+        services.application_submit(
+            actor=applicant, programme=programme, lease=other_lease, declared_revenue="1000000"
+        )
+    ReliefProgrammeFactory.create_batch(3, park=programme.park)
+    url = {
+        "home": reverse("relief:home"),
+        "detail": reverse("relief:programme_detail", args=[programme.id]),
+        "report": reverse("relief:report"),
+    }[page]
+    client.force_login(request.getfixturevalue(who))
+    with django_assert_max_num_queries(budget):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+def test_revenue_typed_with_grouped_digits_is_read_as_yuan(client, programme, lease, tenant):
+    client.force_login(tenant)
+    response = client.post(
+        reverse("relief:apply", args=[programme.id]),
+        {"lease": str(lease.id), "declared_revenue": "23,500,000"},
+    )
+    assert response.status_code == 302
+    assert ReliefApplication.objects.get().declared_revenue == Decimal("23500000.00")
+
+
+def test_unreadable_revenue_is_shown_under_its_field_and_kept(client, programme, lease, tenant):
+    client.force_login(tenant)
+    response = client.post(
+        reverse("relief:apply", args=[programme.id]),
+        {"lease": str(lease.id), "declared_revenue": "12.345"},
+    )
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "error-declared_revenue" in page and 'value="12.345"' in page
+    assert not ReliefApplication.objects.exists()

@@ -131,3 +131,23 @@ def test_adjustments_api_after_approval(client, programme, lease, tenant, review
     assert body["count"] == 1 and body["items"][0]["amount"] == "20000.00"
     client.force_login(member(Role.ENTERPRISE_ADMIN, enterprise=EnterpriseFactory()))
     assert client.get("/api/relief/adjustments").json()["count"] == 0
+
+
+@pytest.mark.parametrize(
+    ("who", "url", "budget"),
+    [
+        ("tenant", "/api/relief/programmes", 6),
+        ("operator", "/api/relief/adjustments", 6),
+        ("operator", "/api/relief/report", 8),
+    ],
+)
+def test_more_lists_keep_a_query_budget(
+    client, park, request, who, url, budget, django_assert_max_num_queries
+):
+    from relief.factories import ReliefProgrammeFactory
+
+    ReliefProgrammeFactory.create_batch(6, park=park)
+    client.force_login(request.getfixturevalue(who))
+    with django_assert_max_num_queries(budget):
+        response = client.get(url)
+    assert response.status_code == 200
