@@ -60,6 +60,7 @@ class AlarmFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Alarm
+        skip_postgeneration_save = True
 
     device = factory.SubFactory(DeviceFactory)
     park = factory.SelfAttribute("device.park")

@@ -2,6 +2,7 @@ import json
 
 import pytest
 
+from iot.factories import AlarmFactory, AlarmRuleFactory, DeviceFactory
 from parkos.iot import services
 
 
@@ -78,21 +79,70 @@ class TestPermissionMatrix:
         login(client, site.ioc)
         with django_assert_max_num_queries(8):
             assert client.get("/api/iot/alarms?open=true").json()["count"] == 1
+        assert client.get(f"/api/iot/alarms/{alarm.id}").json()["actions"] == [
+            "acknowledge",
+            "clear",
+        ]
         body = client.post(
             f"/api/iot/alarms/{alarm.id}/acknowledge",
             {"note": "收到"},
             content_type="application/json",
         ).json()
         assert body["status"] == "acknowledged" and body["acknowledged_by"] == site.ioc.username
+        assert body["actions"] == ["clear"]
         again = client.post(
             f"/api/iot/alarms/{alarm.id}/acknowledge", {}, content_type="application/json"
         )
         assert again.status_code == 409
+        assert again.json()["code"] == "illegal_transition"
+        assert "action" in again.json()["fields"]
         body = client.post(
             f"/api/iot/alarms/{alarm.id}/clear", {}, content_type="application/json"
         ).json()
-        assert body["status"] == "cleared"
+        assert body["status"] == "cleared" and body["actions"] == []
         assert [e["kind"] for e in body["history"]][-2:] == ["acknowledged", "cleared"]
+
+    def test_a_tenant_reads_its_devices_alarm_but_may_do_nothing_with_it(
+        self, client, site, devices
+    ):
+        alarm = services.alarm_raise(
+            park=site.park,
+            source="rule",
+            dedupe_key="tenant",
+            severity="minor",
+            title="电表离线",
+            device=devices[1],
+        )
+        login(client, site.tenant)
+        body = client.get(f"/api/iot/alarms/{alarm.id}").json()
+        assert body["title"] == "电表离线" and body["actions"] == []
+
+
+@pytest.mark.django_db
+class TestQueryBudgets:
+    """Each list costs the same few queries however many rows it holds."""
+
+    def test_device_list(self, client, site, django_assert_max_num_queries):
+        DeviceFactory.create_batch(6, park=site.park, building=site.building)
+        login(client, site.ioc)
+        with django_assert_max_num_queries(8):
+            assert client.get("/api/iot/devices").json()["count"] == 6
+
+    def test_alarm_list(self, client, site, django_assert_max_num_queries):
+        for alarm in AlarmFactory.create_batch(6, device__park=site.park):
+            alarm.acknowledged_by = site.ioc
+            alarm.assignee = site.operator
+            alarm.save(update_fields=["acknowledged_by", "assignee"])
+        login(client, site.ioc)
+        with django_assert_max_num_queries(8):
+            assert client.get("/api/iot/alarms").json()["count"] == 6
+
+    def test_rule_list(self, client, site, django_assert_max_num_queries):
+        AlarmRuleFactory.create_batch(3, park=site.park)
+        AlarmRuleFactory.create_batch(3, park=site.park, device=DeviceFactory(park=site.park))
+        login(client, site.ioc)
+        with django_assert_max_num_queries(8):
+            assert client.get("/api/iot/rules").json()["count"] == 6
 
 
 @pytest.mark.django_db

@@ -1,5 +1,6 @@
 import pytest
 
+from iot.factories import AlarmFactory, DeviceFactory, standard_type
 from parkos.iot import services
 from parkos.iot.live import ring
 from parkos.iot.live_views import _Audience
@@ -40,6 +41,38 @@ class TestPages:
         assert response.status_code == 200
         alarm.refresh_from_db()
         assert alarm.status == "acknowledged"
+
+    def test_the_alarm_page_offers_what_the_alarm_allows_now(self, client, site, alarm):
+        client.force_login(site.ioc)
+        page = client.get(f"/iot/alarms/{alarm.id}/").content.decode()
+        assert 'data-testid="acknowledge"' in page and 'data-testid="clear"' in page
+        services.alarm_acknowledge(actor=site.ioc, alarm=alarm)
+        page = client.get(f"/iot/alarms/{alarm.id}/").content.decode()
+        assert 'data-testid="acknowledge"' not in page and 'data-testid="clear"' in page
+        services.alarm_clear(actor=site.ioc, alarm=alarm)
+        client.force_login(site.ioc)
+        page = client.get(f"/iot/alarms/{alarm.id}/").content.decode()
+        assert 'data-testid="workflow-actions"' not in page
+
+    def test_acknowledging_twice_says_why_not(self, client, site, alarm):
+        site.ioc.language = "en"
+        site.ioc.save(update_fields=["language"])
+        client.force_login(site.ioc)
+        client.post(f"/iot/alarms/{alarm.id}/acknowledge/")
+        response = client.post(
+            f"/iot/alarms/{alarm.id}/acknowledge/", follow=True, HTTP_ACCEPT_LANGUAGE="en"
+        )
+        assert "so “Acknowledge” is not possible" in response.content.decode()
+
+    def test_a_refused_comment_stays_in_its_box_with_the_reason_under_it(self, client, site, alarm):
+        client.force_login(site.ioc)
+        too_long = "现场" * 1001
+        response = client.post(f"/iot/alarms/{alarm.id}/comment/", {"text": too_long})
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert 'data-testid="error-text"' in page
+        assert f'value="{too_long}"' in page
+        assert not alarm.events.filter(kind="commented").exists()
 
     def test_alarm_page_of_another_park_is_404(self, client, site, alarm):
         client.force_login(site.outsider_ioc)
@@ -113,3 +146,40 @@ def test_series_with_good_hours(client, site, make_device):
     device, _ = make_device("climate")
     client.force_login(site.ioc)
     assert client.get(f"/iot/devices/{device.id}/series/?hours=6").status_code == 200
+
+
+@pytest.mark.django_db
+class TestPageQueryBudgets:
+    """The list pages cost the same few queries however many devices and alarms they show."""
+
+    @pytest.fixture
+    def crowded(self, site):
+        devices = DeviceFactory.create_batch(
+            6, park=site.park, building=site.building, floor=site.floor
+        )
+        for device in devices:
+            AlarmFactory(device=device)
+        return devices
+
+    def test_dashboard(self, client, site, crowded, django_assert_max_num_queries):
+        client.force_login(site.ioc)
+        with django_assert_max_num_queries(30):
+            assert client.get("/iot/").status_code == 200
+
+    def test_panel(self, client, site, crowded, django_assert_max_num_queries):
+        client.force_login(site.ioc)
+        with django_assert_max_num_queries(20):
+            assert client.get("/iot/panel/").status_code == 200
+
+    def test_building_floors(self, client, site, crowded, django_assert_max_num_queries):
+        client.force_login(site.ioc)
+        with django_assert_max_num_queries(20):
+            assert client.get(f"/iot/buildings/{site.building.id}/").status_code == 200
+
+    def test_energy(self, client, site, crowded, django_assert_max_num_queries):
+        DeviceFactory.create_batch(
+            4, park=site.park, building=site.building, device_type=standard_type("energy")
+        )
+        client.force_login(site.ioc)
+        with django_assert_max_num_queries(30):
+            assert client.get("/iot/energy/").status_code == 200

@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from parkos.iot.texts import text_render
+from parkos.core.texts import text_render
 
 
 class AreaKind(models.TextChoices):
@@ -233,7 +233,7 @@ class CrowdWarning(models.Model):
     threshold = models.PositiveIntegerField(_("threshold"))
     lead_hours = models.PositiveSmallIntegerField(_("lead time (hours)"))
     message = models.CharField(pgettext_lazy("crowd warning", "message"), max_length=300)
-    # The message as a message id and parameters (parkos.iot.texts), translated when shown;
+    # The message as a message id and parameters (core.texts), translated when shown;
     # `message` keeps it in the park's language.
     texts = models.JSONField(default=dict, blank=True)
     # The forecast value compared with the thresholds ("upper_80", ...); blank when live.

@@ -9,12 +9,10 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
-from parkos.accounts.models import User
 from parkos.core.api_errors import existing
-from parkos.core.errors import ValidationFailed
+from parkos.core.errors import NotFound, ValidationFailed
 from parkos.core.pagination import Paging
 from parkos.iot import permissions, selectors, services
-from parkos.iot.models import DeviceType
 from parkos.iot.schemas import (
     AlarmDetailOut,
     AlarmOut,
@@ -31,11 +29,20 @@ from parkos.iot.schemas import (
     RulePatch,
     SeriesOut,
 )
+from parkos.iot.workflows import ALARM
 from parkos.parks import selectors as park_selectors
 
 router = Router(tags=["operations center"])
 
 MAX_RANGE = timedelta(days=400)
+
+
+def _known(getter, field: str, **lookup):
+    """An id named in a request body: an unknown one is a field error, not a 404."""
+    try:
+        return existing(getter, field, **lookup)
+    except NotFound as missing:
+        raise ValidationFailed.for_field(field, _("Nothing with this id exists.")) from missing
 
 
 def _operated_park(request, park_id: UUID):
@@ -67,7 +74,7 @@ def devices_import(request, park: Form[UUID], file: File[UploadedFile]):
 @router.get("/devices/{device_id}", response=DeviceDetailOut)
 def device_detail(request, device_id: UUID):
     device = selectors.device_get(actor=request.user, device_id=device_id)
-    latest = selectors.latest_values(device_ids=[device.id]).get(device.id, {})
+    latest = selectors.latest_values(actor=request.user, device_ids=[device.id]).get(device.id, {})
     device.latest = sorted(latest.values(), key=lambda row: row["key"])
     return device
 
@@ -75,7 +82,7 @@ def device_detail(request, device_id: UUID):
 @router.post("/devices", response={201: DeviceOut})
 def device_create(request, payload: DeviceIn):
     park = _operated_park(request, payload.park)
-    device_type = DeviceType.objects.filter(code=payload.type).first()
+    device_type = selectors.device_type_get(code=payload.type)
     if device_type is None:
         raise ValidationFailed.for_field("type", _("Unknown device type."))
     building = floor = unit = gateway = None
@@ -92,7 +99,7 @@ def device_create(request, payload: DeviceIn):
     if payload.unit:
         unit = existing(park_selectors.unit_get, "unit", actor=request.user, unit_id=payload.unit)
     if payload.gateway:
-        gateway = existing(
+        gateway = _known(
             selectors.device_get, "gateway", actor=request.user, device_id=payload.gateway
         )
     device = services.device_create(
@@ -162,7 +169,7 @@ def telemetry(
         points = [
             {"ts": ts, "value": value, "text": text}
             for ts, value, text in selectors.telemetry_range(
-                device=device, key=key, start=start, end=end
+                actor=request.user, device=device, key=key, start=start, end=end
             )
         ]
     else:
@@ -186,12 +193,12 @@ def rule_create(request, payload: RuleIn):
     data.pop("park")
     device_type = None
     if data.pop("device_type"):
-        device_type = DeviceType.objects.filter(code=payload.device_type).first()
+        device_type = selectors.device_type_get(code=payload.device_type)
         if device_type is None:
             raise ValidationFailed.for_field("device_type", _("Unknown device type."))
     device_id = data.pop("device")
     device = (
-        existing(selectors.device_get, "device", actor=request.user, device_id=device_id)
+        _known(selectors.device_get, "device", actor=request.user, device_id=device_id)
         if device_id
         else None
     )
@@ -220,6 +227,7 @@ def alarm_list(
 
 def _alarm_detail(request, alarm):
     alarm.history = list(selectors.alarm_events(actor=request.user, alarm=alarm))
+    alarm.actions = ALARM.action_codes(alarm, request.user)
     alarm.ticket_summary = None
     if alarm.ticket_id:
         try:
@@ -261,7 +269,7 @@ def alarm_assign(request, alarm_id: UUID, payload: AssignIn):
     alarm = selectors.alarm_get(actor=request.user, alarm_id=alarm_id)
     assignee = None
     if payload.assignee:
-        assignee = User.objects.filter(pk=payload.assignee, is_active=True).first()
+        assignee = selectors.assignee_get(actor=request.user, user_id=payload.assignee)
         if assignee is None:
             raise ValidationFailed.for_field("assignee", _("Unknown assignee."))
     alarm = services.alarm_assign(actor=request.user, alarm=alarm, assignee=assignee)

@@ -2,7 +2,7 @@
 creates any that are missing; a park may add its own types beside them."""
 
 from django.db import transaction
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from parkos.iot.models import DeviceKind, DeviceType, TelemetryKey, ValueKind
 
@@ -76,3 +76,11 @@ def device_types_ensure() -> dict[str, DeviceType]:
                 if key not in known
             )
     return types
+
+
+def metric_label(spec, *, with_unit: bool = True) -> str:
+    """A telemetry key's display name in the active language, with its unit: "温度 (°C)"."""
+    if spec is None:
+        return ""
+    name = gettext(spec.name) if spec.name else spec.key
+    return f"{name} ({spec.unit})" if with_unit and spec.unit else name

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from parkos.iot import selectors
+from parkos.iot.catalogue import metric_label
 from parkos.iot.models import SEVERITY_ORDER, DeviceKind, ValueKind
-from parkos.iot.texts import metric_label
 
 STATUS_COLOURS = {
     "critical": "#d63939",

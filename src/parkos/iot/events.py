@@ -4,8 +4,8 @@ alarm workflow's event hook (workflows.py), so that each change of an alarm is k
 from django.conf import settings
 from django.utils import timezone, translation
 
+from parkos.core.texts import text_render
 from parkos.iot.models import AlarmEvent, AlarmEventKind
-from parkos.iot.texts import text_render
 
 # The event each action of the alarm workflow writes.
 ACTION_KINDS = {

@@ -9,7 +9,45 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from parkos.iot.texts import text_render
+from parkos.core.scoping import ScopedQuerySet
+from parkos.core.texts import text_render
+
+# What each actor may see is decided in permissions.py (imported when asked: it reads Device).
+
+
+class DeviceQuerySet(ScopedQuerySet):
+    def visible_to(self, actor):
+        from parkos.iot import permissions
+
+        return self.filter(permissions.device_visibility(actor))
+
+
+class ReadingQuerySet(ScopedQuerySet):
+    """Readings of the devices the actor sees (readings carry a device id, not a key)."""
+
+    def visible_to(self, actor):
+        return self.filter(device_id__in=Device.objects.visible_to(actor).values("id"))
+
+
+class AlarmRuleQuerySet(ScopedQuerySet):
+    def visible_to(self, actor):
+        from parkos.iot import permissions
+
+        return self.filter(permissions.rule_visibility(actor))
+
+
+class AlarmQuerySet(ScopedQuerySet):
+    def visible_to(self, actor):
+        from parkos.iot import permissions
+
+        return self.filter(permissions.alarm_visibility(actor))
+
+
+class AlarmEventQuerySet(ScopedQuerySet):
+    def visible_to(self, actor):
+        from parkos.iot import permissions
+
+        return self.filter(permissions.alarm_visibility(actor, prefix="alarm__"))
 
 
 class DeviceKind(models.TextChoices):
@@ -127,6 +165,8 @@ class Device(models.Model):
     last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = DeviceQuerySet.as_manager()
+
     class Meta:
         ordering = ["park_id", "serial"]
         indexes = [models.Index(fields=["park", "device_type"])]
@@ -174,6 +214,8 @@ class Telemetry(models.Model):
     ts = models.DateTimeField()
     value = models.FloatField(null=True)
     text = models.TextField(null=True)
+
+    objects = ReadingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("reading")
@@ -267,6 +309,8 @@ class LatestValue(models.Model):
     ts = models.DateTimeField()
     value = models.FloatField(null=True)
     text = models.TextField(null=True)
+
+    objects = ReadingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("latest value")
@@ -366,6 +410,8 @@ class AlarmRule(models.Model):
     enabled = models.BooleanField(_("enabled"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = AlarmRuleQuerySet.as_manager()
+
     class Meta:
         ordering = ["park_id", "name"]
         constraints = [
@@ -443,7 +489,7 @@ class Alarm(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     message = models.TextField(pgettext_lazy("alarm", "message"), blank=True)
-    # The title and message as message ids and parameters (see texts.py), translated when
+    # The title and message as message ids and parameters (core.texts), translated when
     # shown; `title` and `message` keep them in the park's language for search and export.
     texts = models.JSONField(default=dict, blank=True)
     value = models.FloatField(_("value"), null=True, blank=True)
@@ -478,6 +524,8 @@ class Alarm(models.Model):
     )
     # The property ticket opened for this alarm (an id, so the apps migrate independently).
     ticket_id = models.UUIDField(_("ticket"), null=True, blank=True)
+
+    objects = AlarmQuerySet.as_manager()
 
     class Meta:
         ordering = ["-last_raised_at"]
@@ -537,6 +585,8 @@ class AlarmEvent(models.Model):
     at = models.DateTimeField(_("at"), default=timezone.now)
     note = models.TextField(pgettext_lazy("alarm event", "note"), blank=True)
     data = models.JSONField(default=dict, blank=True)
+
+    objects = AlarmEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["at", "id"]

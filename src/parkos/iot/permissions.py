@@ -66,7 +66,9 @@ def device_visibility(user, prefix: str = "") -> Q:
     return visible
 
 
-def alarm_visibility(user) -> Q:
+def alarm_visibility(user, prefix: str = "") -> Q:
+    """The alarms `user` may see, as a filter on Alarm (or on a model reaching an alarm
+    through `prefix`, e.g. "alarm__")."""
     if not getattr(user, "is_authenticated", False):
         return NOBODY
     visible = NOBODY
@@ -74,10 +76,10 @@ def alarm_visibility(user) -> Q:
         park_ids = ioc_park_ids(user)
         if park_ids is None:
             return Q()
-        visible = Q(park_id__in=park_ids)
+        visible = Q(**{f"{prefix}park_id__in": park_ids})
     units = tenant_unit_ids(user)
     if units:
-        visible |= Q(device__unit_id__in=units)
+        visible |= Q(**{f"{prefix}device__unit_id__in": units})
     return visible
 
 

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from parkos.core.texts import text, translatable
 from parkos.iot.models import (
     Alarm,
     AlarmRule,
@@ -24,7 +25,6 @@ from parkos.iot.models import (
     Telemetry,
     ValueKind,
 )
-from parkos.iot.texts import text, translatable
 
 RULES_TTL = 5.0
 # Rate rules compare a reading with one at least this much older.

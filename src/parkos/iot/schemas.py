@@ -217,6 +217,8 @@ class AlarmEventOut(Schema):
 class AlarmDetailOut(AlarmOut):
     history: list[AlarmEventOut]
     ticket_summary: dict | None
+    # What the caller may do with the alarm now (workflows.ALARM), e.g. ["acknowledge", "clear"].
+    actions: list[str]
 
 
 class NoteIn(Schema):

@@ -4,12 +4,12 @@ except the telemetry door `telemetry_series`, whose callers pass devices they al
 from collections import Counter
 from datetime import datetime, timedelta
 
-from django.core.exceptions import ValidationError
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
+from parkos.core.selectors import get_or_404
 from parkos.iot import permissions, rollup
 from parkos.iot.models import (
     Alarm,
@@ -17,17 +17,11 @@ from parkos.iot.models import (
     AlarmRule,
     AlarmStatus,
     Device,
+    DeviceType,
     IngestCount,
     LatestValue,
     Telemetry,
 )
-
-
-def _get_or_404(queryset: QuerySet, pk):
-    try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, ValidationError) as missing:
-        raise Http404 from missing
 
 
 def device_list(
@@ -40,7 +34,7 @@ def device_list(
     q: str = "",
 ) -> QuerySet[Device]:
     devices = (
-        Device.objects.filter(permissions.device_visibility(actor))
+        Device.objects.visible_to(actor)
         .select_related("device_type", "building", "floor")
         .order_by("serial")
     )
@@ -59,23 +53,37 @@ def device_list(
 
 
 def device_get(*, actor, device_id) -> Device:
-    return _get_or_404(device_list(actor=actor), device_id)
+    return get_or_404(device_list(actor=actor), pk=device_id)
 
 
-def latest_values(*, device_ids) -> dict:
-    """{device_id: {key: {"ts", "value", "text"}}} for devices the caller already holds."""
+def device_type_get(*, code: str) -> DeviceType | None:
+    """A device type by its code (the catalogue is the same for every park), or None."""
+    return DeviceType.objects.filter(code=code).first()
+
+
+def assignee_get(*, actor, user_id) -> object | None:
+    """An active user named as an alarm's assignee, or None; whether they may take it is
+    the service's decision (alarm_assign), and only operations staff ask."""
+    permissions.require_ioc_staff(actor)
+    return get_user_model()._default_manager.filter(pk=user_id, is_active=True).first()
+
+
+def latest_values(*, actor, device_ids) -> dict:
+    """{device_id: {key: {"ts", "value", "text"}}} of the devices the actor sees."""
     found: dict = {}
-    for row in LatestValue.objects.filter(device_id__in=list(device_ids)).values(
-        "device_id", "key", "ts", "value", "text"
-    ):
+    latest = LatestValue.objects.visible_to(actor).filter(device_id__in=list(device_ids))
+    for row in latest.values("device_id", "key", "ts", "value", "text"):
         found.setdefault(row["device_id"], {})[row["key"]] = row
     return found
 
 
-def telemetry_range(*, device, key: str, start: datetime, end: datetime, limit: int = 10_000):
-    """Raw readings of one key of a device the caller holds, oldest first."""
+def telemetry_range(
+    *, actor, device, key: str, start: datetime, end: datetime, limit: int = 10_000
+):
+    """Raw readings of one key of a device the actor sees, oldest first."""
     return list(
-        Telemetry.objects.filter(device_id=device.id, key=key, ts__gte=start, ts__lt=end)
+        Telemetry.objects.visible_to(actor)
+        .filter(device_id=device.id, key=key, ts__gte=start, ts__lt=end)
         .order_by("ts")
         .values_list("ts", "value", "text")[:limit]
     )
@@ -178,7 +186,7 @@ def alarm_list(
     *, actor, park_id=None, status: str = "", severity: str = "", open_only: bool = False
 ) -> QuerySet[Alarm]:
     alarms = (
-        Alarm.objects.filter(permissions.alarm_visibility(actor))
+        Alarm.objects.visible_to(actor)
         .select_related("device", "building", "acknowledged_by", "cleared_by", "assignee")
         .order_by("-last_raised_at", "id")
     )
@@ -194,16 +202,21 @@ def alarm_list(
 
 
 def alarm_get(*, actor, alarm_id) -> Alarm:
-    return _get_or_404(alarm_list(actor=actor).select_related("rule", "park"), alarm_id)
+    return get_or_404(alarm_list(actor=actor).select_related("rule", "park"), pk=alarm_id)
 
 
 def alarm_events(*, actor, alarm: Alarm) -> QuerySet[AlarmEvent]:
-    return alarm.events.select_related("actor").order_by("at", "id")
+    return (
+        AlarmEvent.objects.visible_to(actor)
+        .filter(alarm_id=alarm.id)
+        .select_related("actor")
+        .order_by("at", "id")
+    )
 
 
 def rule_list(*, actor, park_id=None) -> QuerySet[AlarmRule]:
     rules = (
-        AlarmRule.objects.filter(permissions.rule_visibility(actor))
+        AlarmRule.objects.visible_to(actor)
         .select_related("device_type", "device")
         .order_by("name", "id")
     )
@@ -211,7 +224,7 @@ def rule_list(*, actor, park_id=None) -> QuerySet[AlarmRule]:
 
 
 def rule_get(*, actor, rule_id) -> AlarmRule:
-    return _get_or_404(rule_list(actor=actor), rule_id)
+    return get_or_404(rule_list(actor=actor), pk=rule_id)
 
 
 def ioc_kpis(*, actor, park_id) -> dict:

@@ -2,6 +2,7 @@
 the live event stream. Thin: selectors and services do the work."""
 
 from datetime import timedelta
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,12 +14,28 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
-from parkos.core.errors import ServiceError, ValidationFailed
+from parkos.core.errors import NotFound, ServiceError, ValidationFailed
 from parkos.iot import charts, permissions, selectors, services
 from parkos.iot import energy as energy_reports
+from parkos.iot.forms import AlarmCommentForm, AlarmNoteForm
 from parkos.iot.live_views import live_stream  # noqa: F401  (routed in urls.py)
-from parkos.iot.models import AlarmStatus, Severity
+from parkos.iot.models import Severity
+from parkos.iot.workflows import ALARM
 from parkos.parks import selectors as park_selectors
+
+
+def found_or_404(view):
+    """A page asked for something absent or out of the reader's sight is a 404 page, as the
+    API's is a 404 answer (core.selectors.get_or_404 raises NotFound)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as missing:
+            raise Http404 from missing
+
+    return wrapped
 
 
 def _parks(request):
@@ -93,9 +110,7 @@ def dashboard_panel(request):
     return render(request, "iot/_panel.html", _panel_context(request, park))
 
 
-@login_required
-def alarm_detail(request, alarm_id):
-    alarm = selectors.alarm_get(actor=request.user, alarm_id=alarm_id)
+def _alarm_page(request, alarm, *, comment_form=None):
     return render(
         request,
         "iot/alarm_detail.html",
@@ -104,22 +119,24 @@ def alarm_detail(request, alarm_id):
             "events": selectors.alarm_events(actor=request.user, alarm=alarm),
             "ticket": _ticket(alarm),
             "can_operate": permissions.can_operate(request.user, alarm.park_id),
-            "is_open": alarm.status != AlarmStatus.CLEARED,
-            "is_active": alarm.status == AlarmStatus.ACTIVE,
+            "actions": ALARM.actions_for(alarm, request.user),
+            "comment_form": comment_form or AlarmCommentForm(),
         },
     )
 
 
+@login_required
+@found_or_404
+def alarm_detail(request, alarm_id):
+    alarm = selectors.alarm_get(actor=request.user, alarm_id=alarm_id)
+    return _alarm_page(request, alarm)
+
+
+# What each button of the alarm page posts: its form, and the service it calls.
 ACTIONS = {
-    "acknowledge": lambda request, alarm: services.alarm_acknowledge(
-        actor=request.user, alarm=alarm, note=request.POST.get("note", "")
-    ),
-    "clear": lambda request, alarm: services.alarm_clear(
-        actor=request.user, alarm=alarm, note=request.POST.get("note", "")
-    ),
-    "comment": lambda request, alarm: services.alarm_comment(
-        actor=request.user, alarm=alarm, text=request.POST.get("text", "")
-    ),
+    "acknowledge": (AlarmNoteForm, services.alarm_acknowledge),
+    "clear": (AlarmNoteForm, services.alarm_clear),
+    "comment": (AlarmCommentForm, services.alarm_comment),
 }
 DONE = {
     "acknowledge": gettext_lazy("Alarm acknowledged."),
@@ -130,20 +147,36 @@ DONE = {
 
 @login_required
 @require_POST
+@found_or_404
 def alarm_action(request, alarm_id, action: str):
     if action not in ACTIONS:
         raise Http404
     alarm = selectors.alarm_get(actor=request.user, alarm_id=alarm_id)
-    try:
-        ACTIONS[action](request, alarm)
-    except ServiceError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, DONE[action])
+    form_class, service = ACTIONS[action]
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            service(actor=request.user, alarm=alarm, **form.cleaned_data)
+        except ValidationFailed as invalid:
+            form.add_service_errors(invalid)
+        except ServiceError as refused:
+            # Refused as a whole (the alarm moved on meanwhile): said above the page.
+            messages.error(request, refused.message)
+            return redirect("iot:alarm_detail", alarm_id=alarm.id)
+        else:
+            messages.success(request, DONE[action])
+            return redirect("iot:alarm_detail", alarm_id=alarm.id)
+    if action == "comment":
+        # The comment stays in its box, the problem under it.
+        return _alarm_page(request, alarm, comment_form=form)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
     return redirect("iot:alarm_detail", alarm_id=alarm.id)
 
 
 @login_required
+@found_or_404
 def device_series(request, device_id):
     device = selectors.device_get(actor=request.user, device_id=device_id)
     key = request.GET.get("key") or charts.chart_key(device)
@@ -171,6 +204,7 @@ def device_series(request, device_id):
 
 
 @login_required
+@found_or_404
 def building_floors(request, building_id):
     if not permissions.can_open_dashboard(request.user):
         raise PermissionDenied

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
+from parkos.core.texts import text, text_render, translatable
 from parkos.crowd.events import warning_event_record
 from parkos.crowd.models import (
     BOUND_NAMES,
@@ -22,12 +23,12 @@ from parkos.crowd.models import (
     WarningStatus,
 )
 from parkos.crowd.services.counts import current_hour
+from parkos.crowd.workflows import WARNING
 from parkos.iot.services import (
     alarm_clear_external,
     alarm_message_refresh_external,
     alarm_raise_external,
 )
-from parkos.iot.texts import text, text_render, translatable
 
 ALARM_SOURCE = "crowd"
 ALARM_SEVERITY = {WarningLevel.WARNING: "warning", WarningLevel.CRITICAL: "critical"}
@@ -91,7 +92,7 @@ def forecast_risk(area: Area, points, hour: datetime) -> Risk | None:
 
 
 def warning_message(area: Area, kind: str, risk: Risk) -> dict:
-    """The warning's message, kept as a text translated when shown (parkos.iot.texts)."""
+    """The warning's message, kept as a text translated when shown (core.texts)."""
     values = {
         "area": area.name,
         "count": risk.expected_count,
@@ -176,12 +177,18 @@ def warning_apply(*, area: Area, kind: str, risk: Risk | None, now: datetime | N
         )
         if risk is None:
             if active is not None:
-                active.status = WarningStatus.CLEARED
-                active.cleared_at = now
                 active.updated_at = now
-                active.save(update_fields=["status", "cleared_at", "updated_at"])
                 passed = text(gettext_noop("The risk has passed."))
-                warning_event_record(active, WarningEventKind.CLEARED, at=now, note=_stored(passed))
+                WARNING.fire(
+                    active,
+                    "clear",
+                    actor=None,
+                    update_fields=["updated_at"],
+                    note=_stored(passed),
+                    at=now,
+                    lock=False,
+                    check=False,
+                )
                 alarm_clear_external(source=ALARM_SOURCE, key=_alarm_key(active), note=passed)
             return None
         spec = warning_message(area, kind, risk)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from parkos.accounts.models import Role
 from parkos.accounts.selectors import users_with_role
 from parkos.core.audit import audit_record
-from parkos.core.errors import Conflict, ValidationFailed
+from parkos.core.errors import ValidationFailed
 from parkos.iot import permissions
 from parkos.iot.events import alarm_event_record, stored_text
 from parkos.iot.live import live_publish
@@ -22,32 +22,9 @@ from parkos.iot.models import (
     AlarmStatus,
     Severity,
 )
+from parkos.iot.workflows import ALARM
 
 logger = logging.getLogger(__name__)
-
-# action -> {from status: to status}
-TRANSITIONS = {
-    "acknowledge": {AlarmStatus.ACTIVE: AlarmStatus.ACKNOWLEDGED},
-    "clear": {
-        AlarmStatus.ACTIVE: AlarmStatus.CLEARED,
-        AlarmStatus.ACKNOWLEDGED: AlarmStatus.CLEARED,
-    },
-}
-
-
-def _transition(alarm: Alarm, action: str) -> str:
-    target = TRANSITIONS[action].get(alarm.status)
-    if target is None:
-        raise Conflict(
-            _("This alarm is %(status)s and cannot be %(action)s.")
-            % {"status": alarm.get_status_display(), "action": _action_label(action)},
-            code=f"alarm_not_{action}able",
-        )
-    return target
-
-
-def _action_label(action: str) -> str:
-    return {"acknowledge": _("acknowledged"), "clear": _("cleared")}[action]
 
 
 def alarm_live_summary(alarm: Alarm) -> dict:
@@ -94,7 +71,7 @@ def alarm_raise(
     at=None,
 ) -> Alarm:
     """Raise an alarm, or bump the count of the one already open for (source, key). The
-    title and message are plain words, or texts translated when shown (see texts.py)."""
+    title and message are plain words, or texts translated when shown (core.texts)."""
     if severity not in Severity.values:
         raise ValidationFailed.for_field("severity", _("Unknown severity."))
     at = at or timezone.now()
@@ -195,19 +172,19 @@ def alarm_message_refresh(*, source: str, dedupe_key: str, message: str | dict) 
         return alarm
 
 
-def _locked(alarm: Alarm) -> Alarm:
-    return Alarm.objects.select_for_update().get(pk=alarm.pk)
-
-
 def alarm_acknowledge(*, actor, alarm: Alarm, note: str = "") -> Alarm:
     permissions.require_operate(actor, alarm.park_id)
     with transaction.atomic():
-        alarm = _locked(alarm)
-        alarm.status = _transition(alarm, "acknowledge")
-        alarm.acknowledged_at = timezone.now()
+        alarm = ALARM.lock_for(alarm)
         alarm.acknowledged_by = actor
-        alarm.save(update_fields=["status", "acknowledged_at", "acknowledged_by"])
-        alarm_event_record(alarm, AlarmEventKind.ACKNOWLEDGED, actor=actor, note=note)
+        alarm = ALARM.fire(
+            alarm,
+            "acknowledge",
+            actor=actor,
+            update_fields=["acknowledged_by"],
+            note=note,
+            lock=False,
+        )
         audit_record(
             actor=actor, action="iot.alarm_acknowledge", instance=alarm, park_id=alarm.park_id
         )
@@ -217,16 +194,22 @@ def alarm_acknowledge(*, actor, alarm: Alarm, note: str = "") -> Alarm:
 
 def alarm_clear(*, actor, alarm: Alarm, note: str | dict = "") -> Alarm:
     """Clear by an operator (actor) or by the system (actor None, e.g. a rule's auto-clear,
-    whose note is a text translated when shown)."""
+    whose note is a text worded when shown)."""
     if actor is not None:
         permissions.require_operate(actor, alarm.park_id)
     with transaction.atomic():
-        alarm = _locked(alarm)
-        alarm.status = _transition(alarm, "clear")
-        alarm.cleared_at = timezone.now()
+        alarm = ALARM.lock_for(alarm)
         alarm.cleared_by = actor
-        alarm.save(update_fields=["status", "cleared_at", "cleared_by"])
-        alarm_event_record(alarm, AlarmEventKind.CLEARED, actor=actor, note=note)
+        alarm = ALARM.fire(
+            alarm,
+            "clear",
+            actor=actor,
+            update_fields=["cleared_by"],
+            note=note,
+            lock=False,
+            # The system clears by its own rule; an operator's right was checked above.
+            check=actor is not None,
+        )
         if actor is not None:
             audit_record(
                 actor=actor, action="iot.alarm_clear", instance=alarm, park_id=alarm.park_id
@@ -253,7 +236,7 @@ def alarm_assign(*, actor, alarm: Alarm, assignee) -> Alarm:
             "assignee", _("The assignee must be an operator of this park.")
         )
     with transaction.atomic():
-        alarm = _locked(alarm)
+        alarm = ALARM.lock_for(alarm)
         alarm.assignee = assignee
         alarm.save(update_fields=["assignee"])
         alarm_event_record(
@@ -271,7 +254,6 @@ def _ticket_open(alarm: Alarm, rule) -> None:
     """Open the property ticket the rule asks for, linking both ways. A failure there is
     recorded on the alarm and does not stop it being raised."""
     try:
-        from parkos.property.models import TicketSource
         from parkos.property.services import ticket_open_for_alarm
     except ImportError:
         alarm_event_record(
@@ -287,7 +269,7 @@ def _ticket_open(alarm: Alarm, rule) -> None:
                 priority=rule.ticket_priority,
                 title=alarm.title,
                 description=alarm.message or alarm.title,
-                source=TicketSource.ALARM,
+                source="alarm",
                 source_ref=str(alarm.id),
             )
     except Exception as failure:

@@ -1,14 +1,14 @@
 """Registering devices and their types, issuing and revoking credentials, and alarm rules."""
 
-import csv
-import io
 import logging
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from parkos.core import imports
 from parkos.core.audit import audit_record
 from parkos.core.errors import ValidationFailed
 from parkos.iot import permissions
@@ -175,88 +175,137 @@ def _broker(action) -> None:
         logger.exception("MQTT broker not updated; run `parkos iot-broker-sync`")
 
 
-CSV_COLUMNS = ("serial", "name", "type", "building", "floor", "x", "y", "gateway")
+def _import_permission(actor, ctx) -> None:
+    permissions.require_operate(actor, ctx.park_id)
 
 
-def devices_import_csv(*, actor, park, content: bytes) -> dict:
-    """Register devices from a CSV file (columns: serial, name, type, building, floor, x, y,
-    gateway), all or nothing. Returns {"created": n, "tokens": {serial: token}} or raises with
-    a report of every bad row."""
+def _import_prepare(ctx) -> None:
     from parkos.parks import selectors as park_selectors
 
-    permissions.require_operate(actor, park.id)
-    try:
-        rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
-    except UnicodeDecodeError as broken:
-        raise ValidationFailed.for_field("file", _("The file is not UTF-8 text.")) from broken
-    if not rows or set(CSV_COLUMNS[:3]) - set(rows[0]):
-        raise ValidationFailed.for_field(
-            "file", _("Columns needed: %(columns)s.") % {"columns": ", ".join(CSV_COLUMNS)}
-        )
-    types = {t.code: t for t in DeviceType.objects.all()}
-    buildings = {b.name: b for b in park_selectors.building_list(actor=actor, park_id=park.id)}
-    errors: dict[str, list[str]] = {}
-    planned = []
-    serials = set()
-    for number, row in enumerate(rows, start=2):
-        problems = []
-        device_type = types.get((row.get("type") or "").strip())
-        if device_type is None:
-            problems.append(_("unknown device type"))
-        serial = (row.get("serial") or "").strip()
-        if not serial or serial in serials or Device.objects.filter(serial=serial).exists():
-            problems.append(_("missing or repeated serial"))
-        serials.add(serial)
-        building = None
-        if (row.get("building") or "").strip():
-            building = buildings.get(row["building"].strip())
-            if building is None:
-                problems.append(_("unknown building"))
-        floor = None
-        if building is not None and (row.get("floor") or "").strip():
-            try:
-                floor = building.floors.get(level=int(row["floor"]))
-            except (ValueError, building.floors.model.DoesNotExist):
-                problems.append(_("unknown floor"))
+    ctx.state["park"] = park_selectors.park_get(actor=ctx.actor, park_id=ctx.park_id)
+    ctx.state["types"] = {t.code: t for t in DeviceType.objects.all()}
+    ctx.state["buildings"] = {
+        b.name: b for b in park_selectors.building_list(actor=ctx.actor, park_id=ctx.park_id)
+    }
+    ctx.state["serials"] = set()
+
+
+def _import_clean(row: dict[str, str], ctx) -> tuple:
+    state = ctx.state
+    problems: dict[str, list[str]] = {}
+    device_type = state["types"].get(row.get("type", ""))
+    if device_type is None:
+        problems["type"] = [_("unknown device type")]
+    serial = row.get("serial", "")
+    if not serial or serial in state["serials"] or Device.objects.filter(serial=serial).exists():
+        problems["serial"] = [_("missing or repeated serial")]
+    state["serials"].add(serial)
+    building = floor = None
+    if row.get("building"):
+        building = state["buildings"].get(row["building"])
+        if building is None:
+            problems["building"] = [_("unknown building")]
+    if building is not None and row.get("floor"):
         try:
-            x, y = float(row.get("x") or 50), float(row.get("y") or 50)
-        except ValueError:
-            problems.append(_("map position is not a number"))
-            x = y = 50
-        if problems:
-            errors[f"row {number}"] = problems
-            continue
-        planned.append((serial, row, device_type, building, floor, x, y))
-    if errors:
-        raise ValidationFailed(_("No device was registered: fix the rows listed."), fields=errors)
+            floor = building.floors.get(level=int(row["floor"]))
+        except (ValueError, building.floors.model.DoesNotExist):
+            problems["floor"] = [_("unknown floor")]
+    try:
+        x, y = float(row.get("x") or 50), float(row.get("y") or 50)
+        if not (0 <= x <= 100 and 0 <= y <= 100):
+            problems["x"] = [_("Map positions run from 0 to 100.")]
+    except ValueError:
+        problems["x"] = [_("map position is not a number")]
+        x = y = 50
+    if problems:
+        raise ValidationFailed(next(iter(problems.values()))[0], fields=problems)
+    return serial, row, device_type, building, floor, x, y
+
+
+def _import_write(rows: list[tuple], ctx) -> dict:
+    park = ctx.state["park"]
     tokens = {}
-    with transaction.atomic():
-        created = {}
-        for serial, row, device_type, building, floor, x, y in planned:
-            gateway = created.get((row.get("gateway") or "").strip())
-            device = device_create(
-                actor=actor,
-                park=park,
-                device_type=device_type,
-                serial=serial,
-                name=(row.get("name") or serial).strip(),
-                building=building,
-                floor=floor,
-                gateway=gateway,
-                map_x=x,
-                map_y=y,
-                audited=False,
-            )
-            created[serial] = device
-            tokens[serial] = credential_issue(actor=actor, device=device)[1]
-        audit_record(
+    created = {}
+    for serial, row, device_type, building, floor, x, y in rows:
+        device = device_create(
+            actor=ctx.actor,
+            park=park,
+            device_type=device_type,
+            serial=serial,
+            name=row.get("name") or serial,
+            building=building,
+            floor=floor,
+            gateway=created.get(row.get("gateway", "")),
+            map_x=x,
+            map_y=y,
+            audited=False,
+        )
+        created[serial] = device
+        tokens[serial] = credential_issue(actor=ctx.actor, device=device)[1]
+    audit_record(
+        actor=ctx.actor,
+        action="iot.devices_import",
+        instance=park,
+        changes={"created": len(created)},
+        park_id=park.id,
+    )
+    return {"created": len(tokens), "tokens": tokens}
+
+
+def _device_field(name: str):
+    return Device._meta.get_field(name).verbose_name
+
+
+DEVICE_IMPORTER = imports.Importer(
+    kind="iot.devices",
+    label=gettext_lazy("Devices"),
+    columns=(
+        imports.Column(
+            "serial", _device_field("serial"), ("序列号", "设备编号"), required=True, max_length=64
+        ),
+        imports.Column(
+            "name", _device_field("name"), ("名称", "设备名称"), required=True, max_length=100
+        ),
+        imports.Column("type", _device_field("device_type"), ("设备类型", "类型"), required=True),
+        imports.Column("building", _device_field("building"), ("楼宇",)),
+        imports.Column("floor", _device_field("floor"), ("楼层",)),
+        imports.Column("x", _device_field("map_x"), ()),
+        imports.Column("y", _device_field("map_y"), ()),
+        imports.Column("gateway", _device_field("gateway"), ("网关",)),
+    ),
+    clean_row=_import_clean,
+    write=_import_write,
+    permission=_import_permission,
+    prepare=_import_prepare,
+    title_column="serial",
+    max_bytes=2 * 1024 * 1024,
+)
+
+
+def devices_import_csv(*, actor, park, content: bytes, file_name: str = "devices.csv") -> dict:
+    """Register devices from a CSV or Excel file (columns: serial, name, type, building,
+    floor, x, y, gateway), all or nothing, through the core import kernel. Returns
+    {"created": n, "tokens": {serial: token}} (the tokens are shown once, so this runs in
+    the request, not as a job) or raises with a report of every bad row."""
+    try:
+        summary = imports.import_file(
+            importer=DEVICE_IMPORTER,
             actor=actor,
-            action="iot.devices_import",
-            instance=park,
-            changes={"created": len(created)},
+            file_name=file_name,
+            content=content,
             park_id=park.id,
         )
-    return {"created": len(tokens), "tokens": tokens}
+    except imports.ImportRefused as refused:
+        fields: dict[str, list[str]] = {}
+        for error in refused.errors:
+            label = DEVICE_IMPORTER.label_of(error.column)
+            fields.setdefault(f"row {error.row}", []).append(
+                f"{label}: {error.message}" if label else error.message
+            )
+        raise ValidationFailed(
+            _("No device was registered: fix the rows listed."), code=refused.code, fields=fields
+        ) from refused
+    return {"created": summary["created"], "tokens": summary["tokens"]}
 
 
 RULE_FIELDS = [

@@ -27,7 +27,7 @@ def alarm_raise_external(
     device=None,
 ) -> Alarm:
     """One open alarm per (source, key): a repeat raises its count and updates its message.
-    Title and message may be texts translated when shown (parkos.iot.texts.text)."""
+    Title and message may be texts translated when shown (core.texts.text)."""
     _check(source, key)
     return alarm_raise(
         park=park,
