@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from parkos.accounts.selectors import user_enterprise_ids
 from parkos.core.errors import ServiceError, ValidationFailed
-from parkos.property import permissions, scoring, selectors, services, workflows
+from parkos.property import charts, permissions, scoring, selectors, services, workflows
 from parkos.property.forms import (
     FindingFollowUpForm,
     ProfileForm,
@@ -155,16 +155,7 @@ def survey_detail(request, survey_id):
     chart = None
     if permissions.is_operator(request.user) or permissions.company_ids(request.user):
         results = selectors.survey_results(actor=request.user, survey=survey)
-        chart = {
-            "tooltip": {"trigger": "axis"},
-            "legend": {},
-            "xAxis": {"type": "category", "data": ["1", "2", "3", "4", "5"]},
-            "yAxis": {"type": "value", "minInterval": 1},
-            "series": [
-                {"name": q["label"], "type": "bar", "data": q["distribution"]}
-                for q in results["questions"]
-            ],
-        }
+        chart = charts.survey_chart(results)
     return render(
         request,
         "property/survey_detail.html",
@@ -175,22 +166,6 @@ def survey_detail(request, survey_id):
             "can_answer": bool(enterprises),
         },
     )
-
-
-def _ranking_chart(scores, months) -> dict:
-    companies = sorted({s.company.name for s in scores})
-    by_key = {(s.company.name, s.month): float(s.total) for s in scores}
-    return {
-        "tooltip": {"trigger": "axis"},
-        "legend": {"data": companies},
-        "grid": {"left": 40, "right": 20, "bottom": 30},
-        "xAxis": {"type": "category", "data": [m.strftime("%Y-%m") for m in months]},
-        "yAxis": {"type": "value", "min": 40, "max": 100},
-        "series": [
-            {"name": name, "type": "line", "data": [by_key.get((name, m)) for m in months]}
-            for name in companies
-        ],
-    }
 
 
 @login_required
@@ -251,7 +226,7 @@ def _scores_page(request, park, month, operator, weights_form, *, status=200):
             "month": month,
             "previous": previous_month(month),
             "rows": current,
-            "chart": _ranking_chart([s for s in history if s.month >= months[0]], months),
+            "chart": charts.ranking_chart([s for s in history if s.month >= months[0]], months),
             "formulas": scoring.FORMULAS,
             "weights": weights_for(park) if park else None,
             "weights_form": weights_form,
