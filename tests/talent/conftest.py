@@ -55,3 +55,24 @@ def candidate():
 @pytest.fixture
 def position(enterprise):
     return PositionFactory(enterprise=enterprise, city="杭州")
+
+
+@pytest.fixture
+def api(client):
+    """`api(user, "post", "/api/talent/applications", json=...)`: a call with the user's token."""
+    from parkos.accounts.services import token_create
+
+    tokens = {}
+
+    def call(user, method, path, json=None, **extra):
+        headers = {}
+        if user is not None:
+            if user.pk not in tokens:
+                tokens[user.pk] = token_create(user=user)[1]
+            headers["HTTP_AUTHORIZATION"] = f"Bearer {tokens[user.pk]}"
+        sender = getattr(client, method)
+        if json is not None:
+            return sender(path, data=json, content_type="application/json", **headers, **extra)
+        return sender(path, **headers, **extra)
+
+    return call

@@ -118,3 +118,14 @@ def phone_mask(number: str) -> str:
 
 def name_mask(name: str) -> str:
     return f"{name[:1]}{'*' * max(1, len(name) - 1)}" if name else ""
+
+
+def candidate_display_name(application) -> str:
+    """The applicant's name as the reader of an application sees it: erased people stay erased,
+    and an enterprise whose consent was withdrawn sees the name masked."""
+    candidate = application.candidate
+    if application.anonymised or candidate.deleted_at is not None:
+        return _("(erased)")
+    if getattr(application, "shared", True):
+        return candidate.name
+    return name_mask(candidate.name)

@@ -56,12 +56,14 @@ def _docx_text(data: bytes) -> str:
     return "\n".join(parts)
 
 
-def resume_extract(*, name: str, data: bytes) -> str:
-    """The résumé's text, or a ValidationFailed on the `resume` field."""
-    if len(data) > RESUME_MAX_BYTES:
+def resume_extract(*, name: str, data: bytes, size: int | None = None) -> str:
+    """The résumé's text, or a ValidationFailed on the `resume` field. `size` is the file's
+    whole size when only its beginning was read."""
+    size = max(len(data), size or 0)
+    if size > RESUME_MAX_BYTES:
         raise _refuse(
             _("A résumé may be at most %(limit)s MB; this file has %(size)s MB.")
-            % {"limit": RESUME_MAX_BYTES // (1024 * 1024), "size": f"{len(data) / 1048576:.1f}"},
+            % {"limit": RESUME_MAX_BYTES // (1024 * 1024), "size": f"{size / 1048576:.1f}"},
             TalentError.RESUME_TOO_LARGE,
         )
     lower = (name or "").lower()

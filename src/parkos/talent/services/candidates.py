@@ -15,12 +15,12 @@ from parkos.accounts.models import Role
 from parkos.accounts.services import membership_grant, user_create
 from parkos.core.audit import audit_record
 from parkos.core.errors import Conflict, FieldErrors, Forbidden, NotFound, ValidationFailed
-from parkos.core.money import parse_money
 from parkos.talent import identity, permissions
 from parkos.talent.errors import TalentError
 from parkos.talent.models import Application, ApplicationStatus, Candidate, Consent, Field, Level
 from parkos.talent.resumes import resume_extract
 from parkos.talent.services.common import choice_clean, signed_in, skills_clean, text_clean
+from parkos.talent.services.common import money_clean as parse_money
 from parkos.talent.universities import university_get
 from parkos.talent.workflows import APPLICATION
 
@@ -252,9 +252,11 @@ def candidate_merge(*, actor, keep: Candidate, duplicate: Candidate) -> Candidat
 
 
 @transaction.atomic
-def candidate_resume_upload(*, actor, candidate: Candidate, name: str, data: bytes) -> Candidate:
+def candidate_resume_upload(
+    *, actor, candidate: Candidate, name: str, data: bytes, size: int | None = None
+) -> Candidate:
     _require_own(actor, candidate)
-    text = resume_extract(name=name, data=data)
+    text = resume_extract(name=name, data=data, size=size)
     if candidate.resume_file:
         candidate.resume_file.delete(save=False)
     safe_name = "resume.pdf" if data.startswith(b"%PDF-") else "resume.docx"

@@ -51,3 +51,27 @@ def choice_clean(errors: FieldErrors, field: str, value, choices, *, required=Tr
         errors.add(field, _("Choose one of the listed values."))
         return ""
     return value
+
+
+def money_clean(value, *, field: str, minimum=None, maximum=None, required: bool = True):
+    """core.money.parse_money, with an amount too large for Decimal's context ("1e30") refused
+    as too large rather than failing inside the parser (reported to the kernel's owner)."""
+    from decimal import Decimal
+
+    from parkos.core.errors import ValidationFailed
+    from parkos.core.money import parse_money
+
+    try:
+        return parse_money(
+            value,
+            field=field,
+            minimum=Decimal("0") if minimum is None else minimum,
+            maximum=maximum,
+            required=required,
+        )
+    except ArithmeticError as overflow:
+        raise ValidationFailed.for_field(
+            field,
+            _("The amount must be at most %(maximum)s.") % {"maximum": f"{maximum:,}"},
+            code="amount_too_large",
+        ) from overflow

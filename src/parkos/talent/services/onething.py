@@ -14,7 +14,7 @@ from django.utils.translation import gettext_noop
 from parkos.accounts.models import Role
 from parkos.approvals.services import case_open, process_ensure
 from parkos.core.errors import Conflict, FieldErrors, Forbidden, ValidationFailed
-from parkos.core.money import CENT, parse_money
+from parkos.core.money import CENT
 from parkos.core.workdays import add_workdays
 from parkos.talent import events, identity, permissions
 from parkos.talent.errors import TalentError
@@ -30,6 +30,7 @@ from parkos.talent.models import (
     SubsidyRule,
     SubsidyStatus,
 )
+from parkos.talent.services.common import money_clean as parse_money
 from parkos.talent.services.common import signed_in, text_clean
 
 SUBJECT = "talent.subcase"

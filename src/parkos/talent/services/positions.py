@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from parkos.core.audit import audit_record
 from parkos.core.errors import FieldErrors, Forbidden, ValidationFailed
-from parkos.core.money import parse_money
 from parkos.talent import permissions
 from parkos.talent.errors import TalentError
 from parkos.talent.models import (
@@ -23,6 +22,7 @@ from parkos.talent.models import (
     PositionStatus,
 )
 from parkos.talent.services.common import choice_clean, skills_clean, text_clean
+from parkos.talent.services.common import money_clean as parse_money
 from parkos.talent.workflows import POSITION
 
 SALARY_MAX = Decimal("1000000")
