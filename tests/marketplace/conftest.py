@@ -5,8 +5,9 @@ import pytest
 from django.utils import timezone
 
 from factories import PASSWORD, EnterpriseFactory, ParkFactory, member
+from marketplace.factories import ProviderFactory
 from parkos.accounts.models import Role
-from parkos.marketplace.models import Category, Provider, ProviderStatus
+from parkos.marketplace.models import Category
 from parkos.marketplace.services import catalogue, vouchers
 
 
@@ -31,22 +32,6 @@ class Market:
     plain_plan: object
     programme: object
     grant: object
-
-
-def make_provider(name: str, code_seed: int, **extra) -> Provider:
-    import random
-
-    from parkos.demo.parks import make_credit_code
-
-    return Provider.objects.create(
-        name=name,
-        credit_code=make_credit_code(random.Random(code_seed), "310115"),
-        contact_name="联系人",
-        credentials="ISO 27001",
-        status=ProviderStatus.VERIFIED,
-        verified_at=timezone.now(),
-        **extra,
-    )
 
 
 def make_live_product(*, operator, staff, provider, category_code, name, price, **extra):
@@ -89,8 +74,8 @@ def market(db):
     other_enterprise = EnterpriseFactory(park=park, name="上海芯海微电子有限公司")
     operator = member(Role.OPERATOR_ADMIN)
     reviewer = member(Role.REVIEWER)
-    provider = make_provider("云会通信息技术有限公司", 1, name_en="YunHui Tech")
-    other_provider = make_provider("数安盾网络安全有限公司", 2, name_en="ShuAn Shield")
+    provider = ProviderFactory(name="云会通信息技术有限公司", name_en="YunHui Tech")
+    other_provider = ProviderFactory(name="数安盾网络安全有限公司", name_en="ShuAn Shield")
     staff = member(Role.PROVIDER, organization=provider)
     other_staff = member(Role.PROVIDER, organization=other_provider)
     product = make_live_product(

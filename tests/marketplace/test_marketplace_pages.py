@@ -3,7 +3,8 @@
 import pytest
 
 from factories import PASSWORD
-from parkos.marketplace.services import orders
+from marketplace import factories
+from parkos.marketplace.services import complaints, orders, vouchers
 
 pytestmark = pytest.mark.django_db
 
@@ -54,16 +55,18 @@ def test_outsiders_get_404_for_an_order(client, market):
     assert enquiry.quoted_amount is None
 
 
-def test_a_refused_action_shows_the_message_and_changes_nothing(client, market):
+def test_a_refused_action_shows_the_error_under_its_field_and_keeps_the_input(client, market):
     enquiry = orders.enquiry_create(
         actor=market.tenant, product=market.product, plan=market.plan, message="询价"
     )
     _login(client, market.provider_staff)
     response = client.post(
-        f"/marketplace/orders/{enquiry.id}/quote/", {"amount": "-3"}, follow=True
+        f"/marketplace/orders/{enquiry.id}/quote/", {"amount": "-3", "note": "含部署"}
     )
-    assert response.status_code == 200
-    assert "alert-danger" in response.content.decode()
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "alert-danger" in page and 'data-testid="error-amount"' in page
+    assert 'value="-3"' in page and 'value="含部署"' in page
     enquiry.refresh_from_db()
     assert enquiry.quoted_amount is None
 
@@ -99,3 +102,37 @@ def test_provider_lists_a_product_on_the_web_and_the_operator_publishes_it(clien
     client.post(f"/marketplace/products/{product.id}/review/", {"decision": "approve"})
     product.refresh_from_db()
     assert product.status == ProductStatus.LIVE and product.min_price == 800
+
+
+LIST_PAGES = {
+    "tenant": ["/marketplace/orders/", "/marketplace/vouchers/", "/marketplace/ranking/"],
+    "provider_staff": [
+        "/marketplace/orders/",
+        "/marketplace/dashboard/",
+        "/marketplace/vouchers/",
+        "/marketplace/providers/{provider}/",
+    ],
+    "operator": ["/marketplace/orders/", "/marketplace/vouchers/", "/marketplace/review/"],
+}
+
+
+@pytest.mark.parametrize("rows", [1, 4])
+def test_list_pages_have_a_query_budget(client, market, rows, django_assert_max_num_queries):
+    """A list page costs the same few queries whatever its length: 1 and 4 of everything
+    (orders, claims, complaints, reviews, applications) stay under one budget."""
+    for n in range(rows):
+        order = factories.accepted_order(market)
+        complaints.review_create(actor=market.tenant, order=order, stars=5)
+        complaints.complaint_open(actor=market.tenant, order=order, text=f"慢{n}")
+        vouchers.claim_create(actor=market.provider_staff, order=order)
+        factories.enquiry(market, message=f"询价{n}")
+    for role, paths in LIST_PAGES.items():
+        _login(client, getattr(market, role))
+        for path in paths:
+            path = path.format(provider=market.provider.id)
+            with django_assert_max_num_queries(BUDGETS.get(path, 20)):
+                assert client.get(path).status_code == 200, (role, path)
+
+
+# The vouchers page shows each grant with its ledger and each programme with its report.
+BUDGETS = {"/marketplace/vouchers/": 30}

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from marketplace.factories import accepted_order
 from parkos.core.errors import Conflict, NotFound, ServiceError, ValidationFailed
 from parkos.core.models import AuditEntry
 from parkos.marketplace.models import (
@@ -23,18 +24,6 @@ from parkos.marketplace.services import complaints, orders, subscriptions, vouch
 pytestmark = pytest.mark.django_db
 
 
-def _accepted(market, plan=None, **extra):
-    order = orders.order_place(
-        actor=market.tenant,
-        product=market.product,
-        plan=plan or market.plan,
-        use_voucher=True,
-        **extra,
-    )
-    orders.order_deliver(actor=market.provider_staff, order=order)
-    return orders.order_accept(actor=market.tenant, order=order)
-
-
 def _complained(market, order, text, **decision):
     """A complaint by the tenant, decided by the operator."""
     complaint = complaints.complaint_open(actor=market.tenant, order=order, text=text)
@@ -49,7 +38,7 @@ def _kinds(grant):
 
 
 def test_upheld_complaint_on_an_accepted_order_refunds_it_in_full(market, books):
-    order = _accepted(market)
+    order = accepted_order(market)
     market.grant.refresh_from_db()
     assert market.grant.balance == Decimal("4500.00") and market.grant.redeemed == 500
     complaint = _complained(market, order, "服务中断三天", upheld=True, resolution="全额退款")
@@ -74,7 +63,7 @@ def test_upheld_complaint_on_an_accepted_order_refunds_it_in_full(market, books)
 
 
 def test_a_partial_refund_splits_as_the_order_was_paid_and_keeps_the_order(market, books):
-    order = _accepted(market, plan=market.yearly_plan)
+    order = accepted_order(market, plan=market.yearly_plan)
     assert order.voucher_amount == Decimal("5000.00")
     assert order.enterprise_amount == Decimal("5000.00")
     _complained(
@@ -97,7 +86,7 @@ def test_a_partial_refund_splits_as_the_order_was_paid_and_keeps_the_order(marke
 
 
 def test_a_refund_split_rounds_the_voucher_part_to_the_cent(market, books):
-    order = _accepted(market)
+    order = accepted_order(market)
     _complained(market, order, "慢", upheld=True, resolution="退一分", refund_amount="0.01")
     order.refresh_from_db()
     assert order.voucher_refunded + order.enterprise_refunded == Decimal("0.01")
@@ -105,7 +94,7 @@ def test_a_refund_split_rounds_the_voucher_part_to_the_cent(market, books):
 
 
 def test_refund_of_an_already_reimbursed_order_claws_back_from_the_provider(market, books):
-    order = _accepted(market)
+    order = accepted_order(market)
     claim = vouchers.claim_create(actor=market.provider_staff, order=order)
     vouchers.claims_decide(actor=market.operator, claim_ids=[claim.id])
     market.programme.refresh_from_db()
@@ -122,7 +111,7 @@ def test_refund_of_an_already_reimbursed_order_claws_back_from_the_provider(mark
 
 
 def test_refund_lowers_or_withdraws_a_claim_not_yet_decided(market, books):
-    order = _accepted(market, plan=market.yearly_plan)
+    order = accepted_order(market, plan=market.yearly_plan)
     claim = vouchers.claim_create(actor=market.provider_staff, order=order)
     _complained(market, order, "部分不可用", upheld=True, resolution="退一半", refund_amount="5000")
     claim.refresh_from_db()
@@ -140,7 +129,7 @@ def test_refund_to_an_expired_grant_expires_with_it(market, books):
 
     from django.utils import timezone
 
-    order = _accepted(market)
+    order = accepted_order(market)
     market.grant.valid_until = timezone.localdate() - timedelta(days=1)
     market.grant.save(update_fields=["valid_until"])
     vouchers.grants_expire()
@@ -152,7 +141,7 @@ def test_refund_to_an_expired_grant_expires_with_it(market, books):
 
 
 def test_a_dismissed_complaint_on_an_accepted_order_moves_no_money(market, books):
-    order = _accepted(market)
+    order = accepted_order(market)
     _complained(market, order, "不满意", upheld=False, resolution="已按约交付")
     order.refresh_from_db()
     assert order.status == OrderStatus.ACCEPTED and order.voucher_refunded == 0
@@ -161,7 +150,7 @@ def test_a_dismissed_complaint_on_an_accepted_order_moves_no_money(market, books
 
 
 def test_upheld_with_a_zero_refund_is_a_recorded_decision(market, books):
-    order = _accepted(market)
+    order = accepted_order(market)
     _complained(
         market, order, "响应慢", upheld=True, resolution="服务商延长服务期一个月", refund_amount="0"
     )
@@ -174,7 +163,7 @@ def test_upheld_with_a_zero_refund_is_a_recorded_decision(market, books):
 
 @pytest.mark.parametrize("amount", ["-1", "1000.01", "abc", "NaN"])
 def test_a_bad_refund_amount_is_refused_and_changes_nothing(market, books, amount):
-    order = _accepted(market)
+    order = accepted_order(market)
     complaint = complaints.complaint_open(actor=market.tenant, order=order, text="不满意")
     with pytest.raises(ValidationFailed) as refused:
         complaints.complaint_resolve(
@@ -192,7 +181,7 @@ def test_a_bad_refund_amount_is_refused_and_changes_nothing(market, books, amoun
 
 
 def test_only_the_operator_resolves_and_only_once(market, books):
-    order = _accepted(market)
+    order = accepted_order(market)
     complaint = complaints.complaint_open(actor=market.tenant, order=order, text="不满意")
     for outsider in (market.tenant, market.provider_staff, market.reviewer):
         with pytest.raises(PermissionDenied):
@@ -211,7 +200,7 @@ def test_only_the_operator_resolves_and_only_once(market, books):
 
 
 def test_the_refund_over_the_api_and_the_report(api, market, books):
-    order = _accepted(market)
+    order = accepted_order(market)
     complaint = complaints.complaint_open(actor=market.tenant, order=order, text="不满意")
     path = f"/api/marketplace/complaints/{complaint.id}/resolve"
     assert (
@@ -250,7 +239,7 @@ def test_the_refund_over_the_api_and_the_report(api, market, books):
 def test_the_operator_resolves_on_the_order_page(client, market, books):
     from factories import PASSWORD
 
-    order = _accepted(market)
+    order = accepted_order(market)
     complaint = complaints.complaint_open(actor=market.tenant, order=order, text="不满意")
     client.login(username=market.operator.username, password=PASSWORD)
     page = client.get(f"/marketplace/orders/{order.id}/")
@@ -391,7 +380,7 @@ def test_the_books_balance_through_a_random_walk_of_orders(market, books):
 
 
 def _reimbursed_then_refunded(market, refund_amount=None):
-    order = _accepted(market)
+    order = accepted_order(market)
     claim = vouchers.claim_create(actor=market.provider_staff, order=order)
     vouchers.claims_decide(actor=market.operator, claim_ids=[claim.id])
     complaint = complaints.complaint_open(actor=market.tenant, order=order, text="未交付")
@@ -451,7 +440,7 @@ def test_partial_refunds_claw_back_in_steps_never_beyond_the_claim(market, books
 
 
 def test_a_refund_before_the_claim_is_decided_owes_nothing_back(market, books):
-    order = _accepted(market)
+    order = accepted_order(market)
     claim = vouchers.claim_create(actor=market.provider_staff, order=order)
     _complained(market, order, "慢", upheld=True, resolution="退一半", refund_amount="400")
     claim.refresh_from_db()

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from factories import PASSWORD
+from marketplace.factories import accepted_order
 from parkos.core.errors import Conflict, NotFound, ValidationFailed
 from parkos.core.models import AuditEntry
 from parkos.marketplace.models import (
@@ -22,14 +23,6 @@ from parkos.marketplace.services import orders, subscriptions, vouchers
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/marketplace"
-
-
-def _accepted(market, plan=None):
-    order = orders.order_place(
-        actor=market.tenant, product=market.product, plan=plan or market.plan, use_voucher=True
-    )
-    orders.order_deliver(actor=market.provider_staff, order=order)
-    return orders.order_accept(actor=market.tenant, order=order)
 
 
 def _started_days_ago(order, days: int, length: int = 30):
@@ -63,7 +56,7 @@ def _snapshot(order):
 
 
 def test_the_enterprise_cancels_at_the_end_of_the_period(market, books):
-    order = _accepted(market)
+    order = accepted_order(market)
     cancelled = subscriptions.subscription_cancel(
         actor=market.tenant_member, order=order, reason="改用自建系统"
     )
@@ -94,7 +87,7 @@ def test_the_enterprise_cancels_at_the_end_of_the_period(market, books):
 
 
 def test_a_renewal_already_placed_is_cancelled_and_its_voucher_released(market, books):
-    order = _accepted(market)
+    order = accepted_order(market)
     renewal = orders.order_renew(actor=market.tenant, order=order, use_voucher=True)
     market.grant.refresh_from_db()
     assert market.grant.reserved == Decimal("500.00")
@@ -112,7 +105,7 @@ def test_a_renewal_already_placed_is_cancelled_and_its_voucher_released(market, 
 
 
 def test_a_renewal_already_delivered_stops_the_cancellation(market, books):
-    order = _accepted(market)
+    order = accepted_order(market)
     renewal = orders.order_renew(actor=market.tenant, order=order, use_voucher=True)
     orders.order_deliver(actor=market.provider_staff, order=renewal)
     before = _snapshot(order)
@@ -127,7 +120,7 @@ def test_a_renewal_already_delivered_stops_the_cancellation(market, books):
 
 
 def test_the_operator_cancels_at_once_and_refunds_the_unused_days(market, books):
-    order = _started_days_ago(_accepted(market), days=9)
+    order = _started_days_ago(accepted_order(market), days=9)
     # Ten of thirty days are used, today included: two thirds of 1000 CNY come back,
     # split as paid (500 voucher / 500 enterprise), the voucher part rounded half up.
     cancelled = subscriptions.subscription_cancel(
@@ -150,7 +143,7 @@ def test_the_operator_cancels_at_once_and_refunds_the_unused_days(market, books)
 
 
 def test_cancelling_at_once_after_reimbursement_claws_back_the_unused_part(market, books):
-    order = _started_days_ago(_accepted(market), days=14)
+    order = _started_days_ago(accepted_order(market), days=14)
     claim = vouchers.claim_create(actor=market.provider_staff, order=order)
     vouchers.claims_decide(actor=market.operator, claim_ids=[claim.id])
     subscriptions.subscription_cancel(
@@ -165,7 +158,7 @@ def test_cancelling_at_once_after_reimbursement_claws_back_the_unused_part(marke
 
 
 def test_a_period_not_yet_begun_is_refunded_in_full(market, books):
-    order = _started_days_ago(_accepted(market), days=-3)
+    order = _started_days_ago(accepted_order(market), days=-3)
     subscriptions.subscription_cancel(
         actor=market.operator, order=order, reason="尚未开始", effective="immediately"
     )
@@ -176,7 +169,7 @@ def test_a_period_not_yet_begun_is_refunded_in_full(market, books):
 
 
 def test_cancelling_on_the_last_day_refunds_nothing(market, books):
-    order = _started_days_ago(_accepted(market), days=29)
+    order = _started_days_ago(accepted_order(market), days=29)
     subscriptions.subscription_cancel(
         actor=market.operator, order=order, reason="到期", effective="immediately"
     )
@@ -187,7 +180,7 @@ def test_cancelling_on_the_last_day_refunds_nothing(market, books):
 
 
 def test_bad_cancellations_are_refused_and_change_nothing(market, books):
-    order = _accepted(market)
+    order = accepted_order(market)
     before = _snapshot(order)
     cases = [
         (market.tenant, {"reason": "  "}, ValidationFailed),
@@ -218,15 +211,15 @@ def test_only_a_running_subscription_can_be_cancelled(market, books):
     once = Plan.objects.create(
         product=market.product, name="一次性部署", price=Decimal("800.00"), billing_period="once"
     )
-    one_off = _accepted(market, plan=once)
+    one_off = accepted_order(market, plan=once)
     with pytest.raises(Conflict) as not_subscription:
         subscriptions.subscription_cancel(actor=market.tenant, order=one_off, reason="x")
     assert not_subscription.value.code == "not_a_subscription"
     placed = orders.order_place(actor=market.tenant, product=market.product, plan=market.plan)
     with pytest.raises(Conflict) as not_accepted:
         subscriptions.subscription_cancel(actor=market.tenant, order=placed, reason="x")
-    assert not_accepted.value.code == "wrong_state"
-    ended = _started_days_ago(_accepted(market), days=40)
+    assert not_accepted.value.code == "illegal_transition"
+    ended = _started_days_ago(accepted_order(market), days=40)
     with pytest.raises(Conflict) as over:
         subscriptions.subscription_cancel(actor=market.tenant, order=ended, reason="x")
     assert over.value.code == "period_ended"
@@ -235,7 +228,7 @@ def test_only_a_running_subscription_can_be_cancelled(market, books):
 
 
 def test_cancel_subscription_matrix_over_the_api(api, market, books):
-    order = _accepted(market)
+    order = accepted_order(market)
     path = f"{BASE}/orders/{order.id}/cancel-subscription"
     body = {"reason": "停用"}
     assert api.anonymous().post(path, body).status_code == 401
@@ -254,7 +247,7 @@ def test_cancel_subscription_matrix_over_the_api(api, market, books):
     assert done.json()["service_ends_on"] == order.period_end.isoformat()
     again = api.post(path, body)
     assert again.status_code == 409 and again.json()["code"] == "already_cancelled"
-    other = _started_days_ago(_accepted(market), days=9)
+    other = _started_days_ago(accepted_order(market), days=9)
     at_once = api.login(market.operator).post(
         f"{BASE}/orders/{other.id}/cancel-subscription", {**body, "effective": "immediately"}
     )
@@ -264,7 +257,7 @@ def test_cancel_subscription_matrix_over_the_api(api, market, books):
 
 
 def test_cancel_subscription_on_the_order_page(client, market, books):
-    order = _accepted(market)
+    order = accepted_order(market)
     page = f"/marketplace/orders/{order.id}/"
     client.login(username=market.provider_staff.username, password=PASSWORD)
     assert b'data-testid="cancel-subscription"' not in client.get(page).content
@@ -290,7 +283,7 @@ def test_renewing_a_lapsed_subscription_starts_the_new_period_today(market):
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    order = _accepted(market)
+    order = accepted_order(market)
     _started_days_ago(order, days=45, length=30)
     order.refresh_from_db()
     assert order.period_end < timezone.localdate()
@@ -302,7 +295,7 @@ def test_renewing_a_lapsed_subscription_starts_the_new_period_today(market):
 
 
 def test_renewing_a_running_subscription_follows_on_from_its_period(market):
-    order = _accepted(market)
+    order = accepted_order(market)
     _started_days_ago(order, days=10, length=30)
     order.refresh_from_db()
     renewal = orders.order_renew(actor=market.tenant, order=order)
@@ -310,7 +303,7 @@ def test_renewing_a_running_subscription_follows_on_from_its_period(market):
 
 
 def test_renewing_on_the_day_after_the_period_ended_leaves_no_gap(market):
-    order = _accepted(market)
+    order = accepted_order(market)
     _started_days_ago(order, days=30, length=30)
     order.refresh_from_db()
     assert order.period_end == timezone.localdate() - timedelta(days=1)

@@ -1,4 +1,6 @@
-"""Error codes of the supermarket, so clients can tell refusals apart."""
+"""Error codes of the supermarket, so clients can tell refusals apart. A step its object's
+state does not allow is refused by the workflow kernel with `illegal_transition`
+(see workflows.py), never with a code of this app."""
 
 from enum import StrEnum
 
@@ -8,7 +10,6 @@ class MarketplaceError(StrEnum):
     PROVIDER_NOT_VERIFIED = "provider_not_verified"
     PRODUCT_NOT_LIVE = "product_not_live"
     PRODUCT_HAS_NO_PLAN = "product_has_no_plan"
-    WRONG_STATE = "wrong_state"
     VOUCHER_NOT_ELIGIBLE = "voucher_not_eligible"
     VOUCHER_OVER_RATIO = "voucher_over_ratio"
     VOUCHER_OVER_BALANCE = "voucher_over_balance"
@@ -26,3 +27,6 @@ class MarketplaceError(StrEnum):
     RENEWAL_UNDER_WAY = "renewal_under_way"
     REFUND_TOO_LARGE = "refund_too_large"
     NOTHING_TO_SETTLE = "nothing_to_settle"
+    QUOTE_EXPIRED = "quote_expired"
+    CREDIT_CODE_TAKEN = "taken"
+    ALREADY_RENEWED = "already_renewed"

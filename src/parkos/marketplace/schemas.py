@@ -34,6 +34,11 @@ class ProviderOut(Schema):
     score: Decimal | None
 
 
+class ProviderDetailOut(ProviderOut):
+    # The decisions on its application the caller may take now (workflows.PROVIDER).
+    actions: list[str] = Field(..., alias="action_codes")
+
+
 class ProviderIn(Schema):
     name: str = Field(..., max_length=200)
     name_en: str = ""
@@ -100,6 +105,8 @@ class ProductDetailOut(ProductOut):
     sla_delivery_days: int
     sla_availability: Decimal
     plans: list[PlanOut]
+    # The steps of its listing the caller may take now (workflows.PRODUCT).
+    actions: list[str] = Field(..., alias="action_codes")
 
     @staticmethod
     def resolve_plans(obj):
@@ -194,6 +201,12 @@ class OrderOut(Schema):
     service_ends_on: date | None
     voucher_refunded: Decimal
     enterprise_refunded: Decimal
+
+
+class OrderDetailOut(OrderOut):
+    """One order with the actions the caller may take on it now (workflows.order_actions)."""
+
+    actions: list[str] = Field(..., alias="action_codes")
 
 
 class SubscriptionCancelIn(Schema):

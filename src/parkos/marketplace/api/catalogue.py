@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from parkos.core.errors import ValidationFailed
+from parkos.core.errors import NotFound, ValidationFailed
 from parkos.core.pagination import Paging
 from parkos.marketplace import selectors
 from parkos.marketplace.schemas import (
@@ -19,6 +19,7 @@ from parkos.marketplace.schemas import (
     ProductIn,
     ProductOut,
     ProductPatch,
+    ProviderDetailOut,
     ProviderIn,
     ProviderOut,
     RankingOut,
@@ -36,7 +37,7 @@ def _filters(query: SearchQuery) -> selectors.SearchFilters:
 
 @router.get("/categories", response=list[CategoryTreeOut])
 def category_list(request):
-    return selectors.category_tree(actor=request.user)
+    return selectors.category_tree()
 
 
 @router.get("/providers", response=list[ProviderOut])
@@ -45,9 +46,19 @@ def provider_list(request):
     return selectors.provider_list(actor=request.user)
 
 
-@router.get("/providers/{provider_id}", response=ProviderOut)
+@router.get("/providers/{provider_id}", response=ProviderDetailOut)
 def provider_detail(request, provider_id: UUID):
-    return selectors.provider_get(actor=request.user, provider_id=provider_id)
+    provider = selectors.provider_get(actor=request.user, provider_id=provider_id)
+    actions = selectors.provider_actions(actor=request.user, provider=provider)
+    provider.action_codes = [action.code for action in actions]
+    return provider
+
+
+def _product_detail(request, product_id):
+    product = selectors.product_get(actor=request.user, product_id=product_id)
+    actions = selectors.product_actions(actor=request.user, product=product)
+    product.action_codes = [action.code for action in actions]
+    return product
 
 
 @router.post("/providers", response={201: ProviderOut})
@@ -130,7 +141,7 @@ def product_facets(request, query: Query[SearchQuery]):
 
 @router.get("/products/{product_id}", response=ProductDetailOut)
 def product_detail(request, product_id: UUID):
-    return selectors.product_get(actor=request.user, product_id=product_id)
+    return _product_detail(request, product_id)
 
 
 @router.get("/products/{product_id}/reviews", response=list[ReviewOut])
@@ -145,11 +156,11 @@ def product_create(request, payload: ProductIn):
     data = payload.dict()
     try:
         provider = selectors.provider_get(actor=request.user, provider_id=data.pop("provider"))
-    except Exception as missing:
+    except NotFound as missing:
         raise ValidationFailed.for_field("provider", _("Unknown provider.")) from missing
     data["category"] = selectors.category_get(code=data["category"])
     product = catalogue.product_create(actor=request.user, provider=provider, **data)
-    return Status(201, selectors.product_get(actor=request.user, product_id=product.id))
+    return Status(201, _product_detail(request, product.id))
 
 
 @router.patch("/products/{product_id}", response=ProductDetailOut)
@@ -159,7 +170,7 @@ def product_update(request, product_id: UUID, payload: ProductPatch):
     if "category" in changes:
         changes["category"] = selectors.category_get(code=changes["category"] or "")
     catalogue.product_update(actor=request.user, product=product, **changes)
-    return selectors.product_get(actor=request.user, product_id=product.id)
+    return _product_detail(request, product.id)
 
 
 @router.post("/products/{product_id}/plans", response={201: PlanOut})

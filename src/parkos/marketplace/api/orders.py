@@ -2,12 +2,11 @@
 
 from uuid import UUID
 
-from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from parkos.core.errors import ValidationFailed
+from parkos.core.errors import NotFound, ValidationFailed
 from parkos.core.pagination import Paging
 from parkos.marketplace import permissions, selectors
 from parkos.marketplace.models import OrderStatus
@@ -17,6 +16,7 @@ from parkos.marketplace.schemas import (
     DirectOrderIn,
     EnquiryIn,
     NoteIn,
+    OrderDetailOut,
     OrderOut,
     PlaceIn,
     QuoteIn,
@@ -37,7 +37,7 @@ router = Router(tags=["cloud service supermarket"])
 def _product_and_plan(request, product_id, plan_id):
     try:
         product = selectors.product_get(actor=request.user, product_id=product_id)
-    except Http404 as missing:
+    except NotFound as missing:
         raise ValidationFailed.for_field("product", _("Unknown product.")) from missing
     return product, selectors.plan_get(actor=request.user, product=product, plan_id=plan_id)
 
@@ -60,9 +60,11 @@ def order_list(request, status: str = ""):
     return selectors.order_list(actor=request.user, status=status)
 
 
-@router.get("/orders/{order_id}", response=OrderOut)
+@router.get("/orders/{order_id}", response=OrderDetailOut)
 def order_detail(request, order_id: UUID):
-    return selectors.order_get(actor=request.user, order_id=order_id)
+    order = selectors.order_get(actor=request.user, order_id=order_id)
+    order.action_codes = [a.code for a in selectors.order_actions(actor=request.user, order=order)]
+    return order
 
 
 @router.post("/enquiries", response={201: OrderOut})

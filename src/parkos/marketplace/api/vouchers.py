@@ -2,13 +2,12 @@
 
 from uuid import UUID
 
-from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from parkos.core.errors import ValidationFailed
+from parkos.core.errors import NotFound, ValidationFailed
 from parkos.core.pagination import Paging
 from parkos.marketplace import permissions, selectors
 from parkos.marketplace.schemas import (
@@ -64,7 +63,7 @@ def application_list(request):
 def voucher_apply(request, payload: ApplicationIn):
     try:
         programme = selectors.programme_get(actor=request.user, programme_id=payload.programme)
-    except Http404 as missing:
+    except NotFound as missing:
         raise ValidationFailed.for_field(
             "programme", pgettext("voucher programme", "Unknown programme.")
         ) from missing
@@ -106,7 +105,7 @@ def claim_list(request, status: str = ""):
 def claim_create(request, payload: ClaimIn):
     try:
         order = selectors.order_get(actor=request.user, order_id=payload.order)
-    except Http404 as missing:
+    except NotFound as missing:
         raise ValidationFailed.for_field("order", _("Unknown order.")) from missing
     return Status(201, vouchers.claim_create(actor=request.user, order=order))
 

@@ -9,6 +9,32 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core.money import MoneyField
+from parkos.core.scoping import ScopedQuerySet
+
+
+class ProviderQuerySet(ScopedQuerySet):
+    def visible_to(self, actor):
+        """Verified providers for all; a provider's staff also their own; operators all."""
+        from parkos.marketplace import permissions
+
+        if self.anonymous(actor):
+            return self.none()
+        return self.filter(permissions.provider_visibility(actor))
+
+
+class ProductQuerySet(ScopedQuerySet):
+    def visible_to(self, actor):
+        """Live products for all; a provider's staff also their own drafts; operators all."""
+        from parkos.marketplace import permissions
+
+        if self.anonymous(actor):
+            return self.none()
+        return self.filter(permissions.product_visibility(actor))
+
+
+class PlanQuerySet(ScopedQuerySet):
+    def visible_to(self, actor):
+        return self.filter(product__in=Product.objects.visible_to(actor))
 
 
 class Category(models.Model):
@@ -81,6 +107,7 @@ class Provider(models.Model):
     )
     flagged = models.BooleanField(_("flagged for review"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    objects = ProviderQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -149,6 +176,7 @@ class Product(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    objects = ProductQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -186,6 +214,7 @@ class Plan(models.Model):
         _("billing period"), max_length=6, choices=BillingPeriod.choices
     )
     position = models.PositiveSmallIntegerField(default=0)
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "price"]

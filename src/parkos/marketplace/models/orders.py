@@ -10,6 +10,33 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from parkos.core.money import MoneyField
+from parkos.core.scoping import ScopedQuerySet
+
+
+class OrderQuerySet(ScopedQuerySet):
+    def visible_to(self, actor):
+        """Orders of the actor's enterprises and providers; staff readers see all."""
+        from parkos.marketplace import permissions
+
+        if self.anonymous(actor):
+            return self.none()
+        return self.filter(permissions.order_visibility(actor))
+
+
+class OrderPartQuerySet(ScopedQuerySet):
+    """Rows that belong to an order (its events, refunds, complaints): visible with it."""
+
+    def visible_to(self, actor):
+        if self.anonymous(actor):
+            return self.none()
+        return self.filter(order__in=Order.objects.visible_to(actor))
+
+
+class PublicQuerySet(ScopedQuerySet):
+    """Rows every signed-in user reads: reviews, scores (the catalogue shows them)."""
+
+    def visible_to(self, actor):
+        return self.none() if self.anonymous(actor) else self.all()
 
 
 class OrderStatus(models.TextChoices):
@@ -105,6 +132,7 @@ class Order(models.Model):
     voucher_refunded = MoneyField(_("voucher refunded (CNY)"), default=0)
     enterprise_refunded = MoneyField(_("refund due to the enterprise (CNY)"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    objects = OrderQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -173,6 +201,7 @@ class OrderEvent(models.Model):
     to_status = models.CharField(max_length=12, choices=OrderStatus.choices)
     amount = MoneyField(_("amount (CNY)"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
+    objects = OrderPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["at"]
@@ -214,6 +243,7 @@ class OrderRefund(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     at = models.DateTimeField(_("time"))
+    objects = OrderPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["at"]
@@ -250,6 +280,7 @@ class Review(models.Model):
     )
     text = models.TextField(_("review"), blank=True)
     created_at = models.DateTimeField(_("written at"))
+    objects = PublicQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -290,6 +321,7 @@ class Complaint(models.Model):
     )
     created_at = models.DateTimeField(pgettext_lazy("complaint", "raised at"))
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    objects = OrderPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -320,6 +352,7 @@ class ProviderScore(models.Model):
     review_count = models.PositiveIntegerField(default=0)
     order_count = models.PositiveIntegerField(default=0)
     flagged = models.BooleanField(default=False)
+    objects = PublicQuerySet.as_manager()
 
     class Meta:
         ordering = ["-computed_at"]

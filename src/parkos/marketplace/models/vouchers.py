@@ -8,6 +8,39 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core.money import MoneyField
+from parkos.core.scoping import ScopedQuerySet
+
+
+class ProgrammeQuerySet(ScopedQuerySet):
+    def visible_to(self, actor):
+        """Programmes are public: enterprises read their terms before applying."""
+        return self.none() if self.anonymous(actor) else self.all()
+
+
+class EnterpriseMoneyQuerySet(ScopedQuerySet):
+    """Voucher applications and grants: the enterprise's own, and staff readers."""
+
+    def visible_to(self, actor):
+        from parkos.marketplace import permissions
+
+        if self.anonymous(actor):
+            return self.none()
+        return self.filter(permissions.enterprise_money_visibility(actor))
+
+
+class LedgerQuerySet(ScopedQuerySet):
+    def visible_to(self, actor):
+        return self.filter(grant__in=VoucherGrant.objects.visible_to(actor))
+
+
+class ClaimQuerySet(ScopedQuerySet):
+    def visible_to(self, actor):
+        """A provider's own claims; staff readers all."""
+        from parkos.marketplace import permissions
+
+        if self.anonymous(actor):
+            return self.none()
+        return self.filter(permissions.claim_visibility(actor))
 
 
 class VoucherProgramme(models.Model):
@@ -28,6 +61,7 @@ class VoucherProgramme(models.Model):
     # Approved claims less what refunds have clawed back from providers.
     reimbursed_total = MoneyField(_("reimbursed (CNY)"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    objects = ProgrammeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-valid_from"]
@@ -82,6 +116,7 @@ class VoucherApplication(models.Model):
     case_id = models.UUIDField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    objects = EnterpriseMoneyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -109,6 +144,7 @@ class VoucherGrant(models.Model):
     valid_until = models.DateField(_("valid until"))
     expired_at = models.DateTimeField(_("expired at"), null=True, blank=True)
     created_at = models.DateTimeField(_("granted at"))
+    objects = EnterpriseMoneyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -150,6 +186,7 @@ class VoucherLedgerEntry(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     at = models.DateTimeField(_("time"))
+    objects = LedgerQuerySet.as_manager()
 
     class Meta:
         ordering = ["at"]
@@ -194,6 +231,7 @@ class VoucherClaim(models.Model):
     clawed_back = MoneyField(_("clawed back (CNY)"), default=0)
     clawback_settled = MoneyField(_("clawback paid back (CNY)"), default=0)
     clawback_settled_at = models.DateTimeField(_("clawback settled at"), null=True, blank=True)
+    objects = ClaimQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

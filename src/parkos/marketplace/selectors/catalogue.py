@@ -12,7 +12,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from parkos.core.errors import ValidationFailed
-from parkos.marketplace import permissions, search
+from parkos.core.selectors import get_or_404
+from parkos.marketplace import permissions, search, workflows
 from parkos.marketplace.errors import MarketplaceError
 from parkos.marketplace.models import (
     Category,
@@ -22,7 +23,6 @@ from parkos.marketplace.models import (
     Provider,
     ProviderStatus,
 )
-from parkos.marketplace.selectors.common import get_or_404
 
 RESULT_FIELDS = (
     "id",
@@ -63,7 +63,7 @@ TREE_TOKEN = "marketplace:category_tree_token"
 _tree_loaded: tuple[str | None, list[Category]] = (None, [])
 
 
-def category_tree(*, actor=None) -> list[Category]:
+def category_tree() -> list[Category]:
     """Top-level categories with their children, in order. The tree is the same for every
     user and changes with a migration or an operator's edit, so each process keeps it for
     as long as a shared token lives (a few minutes), then reads it again."""
@@ -84,7 +84,7 @@ def category_tree(*, actor=None) -> list[Category]:
     return tree
 
 
-def category_get(*, actor=None, code: str) -> Category:
+def category_get(*, code: str) -> Category:
     for parent in category_tree():
         for category in (parent, *parent.children.all()):
             if category.code == code:
@@ -98,17 +98,29 @@ def _category_ids(code: str) -> list:
     return [category.id, *(child.id for child in category.children.all())]
 
 
-def provider_list(*, actor) -> QuerySet[Provider]:
-    return Provider.objects.filter(permissions.provider_visibility(actor)).order_by("name", "id")
+def provider_list_own(*, actor) -> QuerySet[Provider]:
+    """The providers the actor works for."""
+    return provider_list(actor=actor).filter(pk__in=permissions.provider_ids(actor))
+
+
+def provider_list(*, actor, flagged: bool | None = None, status: str = "") -> QuerySet[Provider]:
+    providers = Provider.objects.visible_to(actor).order_by("name", "id")
+    if flagged is not None:
+        providers = providers.filter(flagged=flagged)
+    if status:
+        providers = providers.filter(status=status)
+    return providers
 
 
 def provider_get(*, actor, provider_id) -> Provider:
-    return get_or_404(provider_list(actor=actor), provider_id)
+    return get_or_404(provider_list(actor=actor), pk=provider_id)
 
 
 def provider_ranking(*, actor, category: Category | None = None, limit: int = 50) -> list[Provider]:
     """The public ranking: verified providers by score, within a category if given."""
-    providers = Provider.objects.filter(status=ProviderStatus.VERIFIED, score__isnull=False)
+    providers = Provider.objects.visible_to(actor).filter(
+        status=ProviderStatus.VERIFIED, score__isnull=False
+    )
     if category is not None:
         providers = providers.filter(
             Q(products__category=category) | Q(products__category__parent=category),
@@ -118,9 +130,7 @@ def provider_ranking(*, actor, category: Category | None = None, limit: int = 50
 
 
 def _products(actor) -> QuerySet[Product]:
-    return Product.objects.filter(permissions.product_visibility(actor)).select_related(
-        "provider", "category"
-    )
+    return Product.objects.visible_to(actor).select_related("provider", "category")
 
 
 def product_get(*, actor, product_id) -> Product:
@@ -128,8 +138,16 @@ def product_get(*, actor, product_id) -> Product:
         _products(actor).prefetch_related(
             Prefetch("plans", queryset=Plan.objects.order_by("position", "price"))
         ),
-        product_id,
+        pk=product_id,
     )
+
+
+def product_actions(*, actor, product: Product) -> list:
+    return workflows.transitions_for(workflows.PRODUCT, product, actor)
+
+
+def provider_actions(*, actor, provider: Provider) -> list:
+    return workflows.transitions_for(workflows.PROVIDER, provider, actor)
 
 
 def plan_get(*, actor, product: Product, plan_id) -> Plan:
@@ -143,13 +161,19 @@ def product_list_own(*, actor, provider: Provider) -> QuerySet[Product]:
     """All of a provider's products, in every state, for its staff and operators."""
     if not permissions.is_operator(actor):
         permissions.require_provider_staff(actor, provider.id)
-    return Product.objects.filter(provider=provider).select_related("category").order_by("name")
+    return (
+        Product.objects.visible_to(actor)
+        .filter(provider=provider)
+        .select_related("category")
+        .order_by("name")
+    )
 
 
 def product_review_queue(*, actor) -> QuerySet[Product]:
     permissions.require_operator(actor)
     return (
-        Product.objects.filter(status=ProductStatus.PENDING)
+        Product.objects.visible_to(actor)
+        .filter(status=ProductStatus.PENDING)
         .select_related("provider", "category")
         .order_by("submitted_at")
     )
@@ -168,7 +192,8 @@ class SearchFilters:
 
 
 def _filtered(actor, filters: SearchFilters, *, skip: frozenset = frozenset()) -> QuerySet[Product]:
-    products = Product.objects.filter(
+    # The public catalogue: what every signed-in user may see of it.
+    products = Product.objects.visible_to(actor).filter(
         status=ProductStatus.LIVE, provider__status=ProviderStatus.VERIFIED
     )
     q = _query_text(filters)

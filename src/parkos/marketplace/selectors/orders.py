@@ -7,27 +7,33 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from parkos.marketplace import permissions
+from parkos.core.selectors import get_or_404
+from parkos.marketplace import permissions, workflows
 from parkos.marketplace.models import (
     Complaint,
+    ComplaintStatus,
     Order,
     OrderEvent,
     OrderRefund,
     OrderStatus,
     Provider,
     Review,
+    VoucherClaim,
 )
-from parkos.marketplace.selectors.common import get_or_404
 
 
-def order_list(*, actor, status: str = "", provider_id=None, enterprise_id=None) -> QuerySet[Order]:
+def order_list(
+    *, actor, status: str = "", statuses=(), provider_id=None, enterprise_id=None
+) -> QuerySet[Order]:
     orders = (
-        Order.objects.filter(permissions.order_visibility(actor))
+        Order.objects.visible_to(actor)
         .select_related("product", "plan", "provider", "enterprise", "voucher_grant")
         .order_by("-created_at", "id")
     )
     if status:
         orders = orders.filter(status=status)
+    if statuses:
+        orders = orders.filter(status__in=statuses)
     if provider_id:
         orders = orders.filter(provider_id=provider_id)
     if enterprise_id:
@@ -36,17 +42,33 @@ def order_list(*, actor, status: str = "", provider_id=None, enterprise_id=None)
 
 
 def order_get(*, actor, order_id) -> Order:
-    return get_or_404(order_list(actor=actor).select_related("product__category"), order_id)
+    return get_or_404(order_list(actor=actor).select_related("product__category"), pk=order_id)
+
+
+def order_actions(*, actor, order: Order):
+    """What the actor may do with the order now, reading the rows beside it."""
+    return workflows.order_actions(
+        order,
+        actor,
+        review=Review.objects.visible_to(actor).filter(order=order).first(),
+        claim=VoucherClaim.objects.visible_to(actor).filter(order=order).first(),
+        open_complaints=list(
+            Complaint.objects.visible_to(actor).filter(order=order, status=ComplaintStatus.OPEN)[:1]
+        ),
+    )
 
 
 def order_events(*, actor, order: Order) -> QuerySet[OrderEvent]:
-    order_get(actor=actor, order_id=order.pk)
-    return OrderEvent.objects.filter(order=order).select_related("actor").order_by("at")
+    return (
+        OrderEvent.objects.visible_to(actor)
+        .filter(order=order)
+        .select_related("actor")
+        .order_by("at")
+    )
 
 
 def order_refunds(*, actor, order: Order) -> QuerySet[OrderRefund]:
-    order_get(actor=actor, order_id=order.pk)
-    return OrderRefund.objects.filter(order=order).order_by("at")
+    return OrderRefund.objects.visible_to(actor).filter(order=order).order_by("at")
 
 
 def order_sla(*, order: Order) -> dict:
@@ -82,7 +104,9 @@ def order_sla(*, order: Order) -> dict:
 
 def review_list(*, actor, product_id=None, provider_id=None) -> QuerySet[Review]:
     """Reviews are public: the catalogue shows them with the product."""
-    reviews = Review.objects.select_related("author", "product").order_by("-created_at")
+    reviews = (
+        Review.objects.visible_to(actor).select_related("author", "product").order_by("-created_at")
+    )
     if product_id:
         reviews = reviews.filter(product_id=product_id)
     if provider_id:
@@ -91,14 +115,15 @@ def review_list(*, actor, product_id=None, provider_id=None) -> QuerySet[Review]
 
 
 def complaint_list(*, actor) -> QuerySet[Complaint]:
-    visible = Complaint.objects.filter(
-        order__in=Order.objects.filter(permissions.order_visibility(actor))
+    return (
+        Complaint.objects.visible_to(actor)
+        .select_related("order__product", "provider", "author")
+        .order_by("-created_at")
     )
-    return visible.select_related("order__product", "provider", "author").order_by("-created_at")
 
 
 def complaint_get(*, actor, complaint_id) -> Complaint:
-    return get_or_404(complaint_list(actor=actor), complaint_id)
+    return get_or_404(complaint_list(actor=actor), pk=complaint_id)
 
 
 def provider_dashboard(*, actor, provider: Provider) -> dict:
@@ -106,7 +131,7 @@ def provider_dashboard(*, actor, provider: Provider) -> dict:
     if not permissions.is_operator(actor):
         permissions.require_provider_staff(actor, provider.id)
     views = provider.products.aggregate(n=Sum("view_count"))["n"] or 0
-    orders = Order.objects.filter(provider=provider)
+    orders = Order.objects.visible_to(actor).filter(provider=provider)
     figures = orders.aggregate(
         enquiries=Count("id", filter=Q(enquired_at__isnull=False)),
         quotes=Count("id", filter=Q(quoted_at__isnull=False)),

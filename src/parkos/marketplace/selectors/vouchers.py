@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, QuerySet, Sum
 
 from parkos.core.money import to_cny
+from parkos.core.selectors import get_or_404
 from parkos.marketplace import permissions
 from parkos.marketplace.models import (
     ClaimStatus,
@@ -18,50 +19,61 @@ from parkos.marketplace.models import (
     VoucherLedgerEntry,
     VoucherProgramme,
 )
-from parkos.marketplace.selectors.common import get_or_404
 
 ZERO = Decimal("0.00")
 
 
 def programme_list(*, actor) -> QuerySet[VoucherProgramme]:
     """Programmes are public: enterprises read their terms before applying."""
-    return VoucherProgramme.objects.prefetch_related("categories").order_by("-valid_from")
+    return (
+        VoucherProgramme.objects.visible_to(actor)
+        .prefetch_related("categories")
+        .order_by("-valid_from")
+    )
 
 
 def programme_get(*, actor, programme_id) -> VoucherProgramme:
-    return get_or_404(programme_list(actor=actor), programme_id)
+    return get_or_404(programme_list(actor=actor), pk=programme_id)
 
 
 def application_list(*, actor) -> QuerySet[VoucherApplication]:
     return (
-        VoucherApplication.objects.filter(permissions.enterprise_money_visibility(actor))
+        VoucherApplication.objects.visible_to(actor)
         .select_related("programme", "enterprise")
         .order_by("-created_at")
     )
 
 
 def application_get(*, actor, application_id) -> VoucherApplication:
-    return get_or_404(application_list(actor=actor), application_id)
+    return get_or_404(application_list(actor=actor), pk=application_id)
 
 
-def grant_list(*, actor, enterprise_id=None) -> QuerySet[VoucherGrant]:
+def grant_list(*, actor, enterprise_id=None, own: bool = False) -> QuerySet[VoucherGrant]:
+    """The grants the actor may see; with `own`, only those of the actor's enterprises
+    (a staff reader who is also a tenant sees their own balance on the vouchers page)."""
     grants = (
-        VoucherGrant.objects.filter(permissions.enterprise_money_visibility(actor))
+        VoucherGrant.objects.visible_to(actor)
         .select_related("programme", "enterprise")
         .order_by("-created_at")
     )
     if enterprise_id:
         grants = grants.filter(enterprise_id=enterprise_id)
+    if own:
+        grants = grants.filter(enterprise_id__in=permissions.enterprise_ids(actor))
     return grants
 
 
 def grant_get(*, actor, grant_id) -> VoucherGrant:
-    return get_or_404(grant_list(actor=actor), grant_id)
+    return get_or_404(grant_list(actor=actor), pk=grant_id)
 
 
 def ledger_for_grant(*, actor, grant: VoucherGrant) -> QuerySet[VoucherLedgerEntry]:
-    grant_get(actor=actor, grant_id=grant.pk)
-    return grant.ledger.select_related("order").order_by("at")
+    return (
+        VoucherLedgerEntry.objects.visible_to(actor)
+        .filter(grant=grant)
+        .select_related("order")
+        .order_by("at")
+    )
 
 
 def voucher_balance(*, actor, enterprise_id) -> dict:
@@ -80,7 +92,7 @@ CLAWBACK_OWED = "clawback_owed"
 def claim_list(*, actor, status: str = "") -> QuerySet[VoucherClaim]:
     """The claims the actor may see, all or of one status, or those with a clawback owed."""
     claims = (
-        VoucherClaim.objects.filter(permissions.claim_visibility(actor))
+        VoucherClaim.objects.visible_to(actor)
         .select_related("order__product", "provider", "programme")
         .order_by("created_at")
     )
@@ -101,9 +113,11 @@ def programme_report(*, actor, programme: VoucherProgramme) -> dict:
         redeemed=Sum("redeemed"),
         enterprises=Count("enterprise", distinct=True),
     )
-    expired = VoucherLedgerEntry.objects.filter(
-        grant__programme=programme, kind=LedgerKind.EXPIRE
-    ).aggregate(total=Sum("balance_delta"))["total"]
+    expired = (
+        VoucherLedgerEntry.objects.visible_to(actor)
+        .filter(grant__programme=programme, kind=LedgerKind.EXPIRE)
+        .aggregate(total=Sum("balance_delta"))["total"]
+    )
     claims = programme.claims.aggregate(
         claimed=Sum("amount", filter=~Q(status=ClaimStatus.WITHDRAWN)),
         reimbursed=Sum("amount", filter=Q(status=ClaimStatus.APPROVED)),
@@ -111,11 +125,14 @@ def programme_report(*, actor, programme: VoucherProgramme) -> dict:
         paid_back=Sum("clawback_settled"),
         owed=Sum(F("clawed_back") - F("clawback_settled")),
     )
-    refunds = OrderRefund.objects.filter(order__voucher_grant__programme=programme).aggregate(
-        refunded=Sum("voucher_amount"), clawed_back=Sum("clawback_amount")
+    refunds = (
+        OrderRefund.objects.visible_to(actor)
+        .filter(order__voucher_grant__programme=programme)
+        .aggregate(refunded=Sum("voucher_amount"), clawed_back=Sum("clawback_amount"))
     )
     by_category = list(
-        Order.objects.filter(voucher_grant__programme=programme, accepted_at__isnull=False)
+        Order.objects.visible_to(actor)
+        .filter(voucher_grant__programme=programme, accepted_at__isnull=False)
         .exclude(status=OrderStatus.REFUNDED)
         .values("product__category__name", "product__category__name_en")
         .annotate(

@@ -1,5 +1,7 @@
 """Writes on providers, products and plans: onboarding, listing, review, search index."""
 
+from decimal import Decimal
+
 from django.db import transaction
 from django.db.models import F, Min
 from django.utils.translation import gettext as _
@@ -8,6 +10,7 @@ from parkos.accounts.models import Role
 from parkos.accounts.services import membership_grant
 from parkos.core.audit import audit_record, diff, snapshot
 from parkos.core.errors import Conflict, ValidationFailed
+from parkos.core.money import parse_money
 from parkos.marketplace import permissions, search
 from parkos.marketplace.errors import MarketplaceError
 from parkos.marketplace.models import (
@@ -18,9 +21,9 @@ from parkos.marketplace.models import (
     Product,
     ProductStatus,
     Provider,
-    ProviderStatus,
 )
-from parkos.marketplace.services.common import money, now, optional_text, required_text
+from parkos.marketplace.services.common import now, optional_text, required_text
+from parkos.marketplace.workflows import PRODUCT, PROVIDER, refuse
 from parkos.parks.services import credit_code_error
 
 PROVIDER_FIELDS = [
@@ -77,7 +80,9 @@ def provider_apply(
         raise ValidationFailed.for_field("credit_code", problem)
     if Provider.objects.filter(credit_code=credit_code).exists():
         raise ValidationFailed.for_field(
-            "credit_code", _("A provider with this credit code exists."), code="taken"
+            "credit_code",
+            _("A provider with this credit code exists."),
+            code=MarketplaceError.CREDIT_CODE_TAKEN,
         )
     provider = Provider.objects.create(
         name=name,
@@ -109,14 +114,10 @@ def provider_apply(
 def provider_mark_decided(*, actor, provider: Provider, approved: bool) -> Provider:
     """The final decision on a provider's application, from the approvals engine or from
     the operator's direct path; runs inside the caller's transaction."""
-    provider = Provider.objects.select_for_update().get(pk=provider.pk)
-    if provider.status != ProviderStatus.APPLIED:
-        raise Conflict(
-            _("This provider has already been decided."), code=MarketplaceError.WRONG_STATE
-        )
-    provider.status = ProviderStatus.VERIFIED if approved else ProviderStatus.REJECTED
-    provider.verified_at = now() if approved else None
-    provider.save(update_fields=["status", "verified_at"])
+    # The approvals engine has checked its decider; the workflow checks the state only.
+    provider = PROVIDER.fire(
+        provider, "verify" if approved else "reject", actor=actor, at=now(), check=False
+    )
     search.catalogue_changed()
     audit_record(
         actor=actor,
@@ -251,19 +252,15 @@ def product_update(*, actor, product: Product, **changes) -> Product:
     """Changes to a live product go back to the operator before they are shown."""
     _require_manage_product(actor, product.provider)
     if product.status == ProductStatus.PENDING:
-        raise Conflict(
-            _("The product is under review; wait for the decision."),
-            code=MarketplaceError.WRONG_STATE,
-        )
+        raise refuse(PRODUCT, product, action="edit", label=_("Edit"))
     clean = _validate_product_fields({k: v for k, v in changes.items() if k in PRODUCT_FIELDS})
     fields = list(clean)
     before = snapshot(product, [*fields, "status"])
     for name, value in clean.items():
         setattr(product, name, value)
-    if product.status == ProductStatus.LIVE and fields:
-        product.status = ProductStatus.PENDING
-        product.submitted_at = now()
     product.save()
+    if product.status == ProductStatus.LIVE and fields:
+        product = PRODUCT.fire(product, "resubmit", actor=actor, lock=False)
     product_reindex(product=product)
     audit_record(
         actor=actor,
@@ -292,7 +289,7 @@ def plan_add(
         product=product,
         name=required_text("name", name, max_length=100),
         description=optional_text("description", description, max_length=300),
-        price=money("price", price),
+        price=parse_money(price, field="price", minimum=Decimal("0.01")),
         billing_period=billing_period,
         position=position,
     )
@@ -326,13 +323,7 @@ def product_submit(*, actor, product: Product) -> Product:
             _("Add at least one plan with a price first."),
             code=MarketplaceError.PRODUCT_HAS_NO_PLAN,
         )
-    if product.status not in (ProductStatus.DRAFT, ProductStatus.REJECTED, ProductStatus.WITHDRAWN):
-        raise Conflict(
-            _("This product cannot be submitted now."), code=MarketplaceError.WRONG_STATE
-        )
-    product.status = ProductStatus.PENDING
-    product.submitted_at = now()
-    product.save(update_fields=["status", "submitted_at"])
+    product = PRODUCT.fire(product, "submit", actor=actor)
     audit_record(actor=actor, action="product.submit", instance=product)
     return product
 
@@ -341,19 +332,18 @@ def product_submit(*, actor, product: Product) -> Product:
 def product_review(*, actor, product: Product, approved: bool, note: str = "") -> Product:
     """The operator's listing review: a product goes live only through here."""
     permissions.require_operator(actor)
-    product = Product.objects.select_for_update().get(pk=product.pk)
-    if product.status != ProductStatus.PENDING:
-        raise Conflict(
-            _("Only a product awaiting review can be decided."), code=MarketplaceError.WRONG_STATE
-        )
+    product = PRODUCT.lock_for(product)
+    action = "approve" if approved else "reject"
+    PRODUCT.check(product, action)
     note = optional_text("note", note, max_length=500)
     if not approved and not note:
         raise ValidationFailed.for_field("note", _("Say why the listing is rejected."))
-    product.status = ProductStatus.LIVE if approved else ProductStatus.REJECTED
     product.review_note = note
     if approved and product.published_at is None:
         product.published_at = now()
-    product.save(update_fields=["status", "review_note", "published_at"])
+    PRODUCT.fire(
+        product, action, actor=actor, update_fields=("review_note", "published_at"), lock=False
+    )
     search.catalogue_changed()
     audit_record(
         actor=actor,
@@ -372,8 +362,7 @@ def product_withdraw(*, actor, product: Product) -> Product:
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied
-    product.status = ProductStatus.WITHDRAWN
-    product.save(update_fields=["status"])
+    product = PRODUCT.fire(product, "withdraw", actor=actor)
     search.catalogue_changed()
     audit_record(actor=actor, action="product.withdraw", instance=product)
     return product

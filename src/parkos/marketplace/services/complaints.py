@@ -13,7 +13,6 @@ from parkos.marketplace import permissions, search
 from parkos.marketplace.errors import MarketplaceError
 from parkos.marketplace.models import (
     Complaint,
-    ComplaintStatus,
     Order,
     OrderStatus,
     Product,
@@ -24,6 +23,7 @@ from parkos.marketplace.services import vouchers
 from parkos.marketplace.services.common import now, optional_text, required_text
 from parkos.marketplace.services.orders import _locked, _require_buyer, transition
 from parkos.marketplace.services.refunds import order_refund, refund_amount_checked, refundable
+from parkos.marketplace.workflows import COMPLAINT
 
 S = OrderStatus
 
@@ -33,13 +33,10 @@ def complaint_open(*, actor, order: Order, text: str) -> Complaint:
     order = _locked(order, actor)
     _require_buyer(actor, order)
     text = required_text("text", text, max_length=4000)
-    if order.status == S.DELIVERED:
+    # A complaint about a delivered order holds it until the operator decides; one about
+    # an accepted order leaves it accepted (an upheld one refunds it).
+    if order.status != S.ACCEPTED:
         transition(order=order, action="complain", actor=actor, note=text)
-    elif order.status != S.ACCEPTED:
-        raise Conflict(
-            _("Only a delivered or accepted order can be complained about."),
-            code=MarketplaceError.WRONG_STATE,
-        )
     complaint = Complaint.objects.create(
         order=order, provider_id=order.provider_id, author=actor, text=text, created_at=now()
     )
@@ -60,11 +57,8 @@ def complaint_resolve(
       operator sets `refund_amount` (zero when the provider made good otherwise); a full
       refund closes the order as refunded. Dismissed changes nothing."""
     permissions.require_operator(actor)
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    if complaint.status != ComplaintStatus.OPEN:
-        raise Conflict(
-            _("This complaint has been resolved already."), code=MarketplaceError.WRONG_STATE
-        )
+    complaint = COMPLAINT.lock_for(complaint)
+    COMPLAINT.check(complaint, "uphold" if upheld else "dismiss")
     resolution = required_text("resolution", resolution, max_length=4000)
     order = Order.objects.select_for_update().get(pk=complaint.order_id)
     refunding = upheld and order.status == S.ACCEPTED
@@ -75,11 +69,16 @@ def complaint_resolve(
     if refunding:
         left = refundable(order)
         total = left if refund_amount is None else refund_amount_checked(order, refund_amount)
-    complaint.status = ComplaintStatus.UPHELD if upheld else ComplaintStatus.DISMISSED
     complaint.resolution = resolution
     complaint.resolved_by = actor
     complaint.resolved_at = now()
-    complaint.save()
+    COMPLAINT.fire(
+        complaint,
+        "uphold" if upheld else "dismiss",
+        actor=actor,
+        update_fields=("resolution", "resolved_by", "resolved_at"),
+        lock=False,
+    )
     if order.status == S.COMPLAINED:
         transition(
             order=order,

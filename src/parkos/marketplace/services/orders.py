@@ -1,7 +1,7 @@
 """An order's life: enquiry → quote → order → delivered → accepted (or complaint), with
 renewal and cancellation (complaints and reviews: services/complaints.py; cancelling an
-accepted subscription: services/subscriptions.py). Transitions are a table: an action is
-allowed only from the states listed for it, and each leaves an OrderEvent."""
+accepted subscription: services/subscriptions.py). The steps are the order workflow of
+workflows.py: each is allowed only from the states listed for it, and leaves an OrderEvent."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -15,77 +15,40 @@ from django.utils.translation import gettext as _
 
 from parkos.core.audit import audit_record
 from parkos.core.errors import Conflict, NotFound, ValidationFailed
+from parkos.core.money import parse_money
 from parkos.core.templatetags.humanize_cny import cny
 from parkos.marketplace import permissions
 from parkos.marketplace.errors import MarketplaceError
 from parkos.marketplace.models import (
     BillingPeriod,
     Order,
-    OrderAction,
-    OrderEvent,
     OrderStatus,
     Plan,
     Product,
 )
 from parkos.marketplace.services import vouchers
-from parkos.marketplace.services.common import money, now, optional_text, required_text
+from parkos.marketplace.services.common import now, optional_text, required_text
+from parkos.marketplace.workflows import ORDER, RENEW, refuse
 
 S = OrderStatus
-# action: (states it may start from, state it leads to, timestamp it sets)
-TRANSITIONS: dict[str, tuple[frozenset, str, str | None]] = {
-    "enquire": (frozenset({""}), S.ENQUIRY, "enquired_at"),
-    "quote": (frozenset({S.ENQUIRY, S.QUOTED}), S.QUOTED, "quoted_at"),
-    "decline": (frozenset({S.ENQUIRY, S.QUOTED}), S.DECLINED, "closed_at"),
-    "place": (frozenset({"", S.QUOTED}), S.ORDERED, "ordered_at"),
-    "deliver": (frozenset({S.ORDERED}), S.DELIVERED, "delivered_at"),
-    "accept": (frozenset({S.DELIVERED}), S.ACCEPTED, "accepted_at"),
-    "complain": (frozenset({S.DELIVERED}), S.COMPLAINED, "complained_at"),
-    "uphold": (frozenset({S.COMPLAINED}), S.CANCELLED, "closed_at"),
-    "dismiss": (frozenset({S.COMPLAINED}), S.DELIVERED, None),
-    "cancel": (frozenset({S.ENQUIRY, S.QUOTED, S.ORDERED}), S.CANCELLED, "closed_at"),
-    # After acceptance (services/subscriptions.py and services/refunds.py): a subscription
-    # cancelled at the end of its period runs on, one cancelled at once closes; a refund
-    # of everything left closes the order, a partial one leaves it accepted.
-    "cancel_at_end": (frozenset({S.ACCEPTED}), S.ACCEPTED, None),
-    "cancel_now": (frozenset({S.ACCEPTED}), S.CANCELLED, "closed_at"),
-    "refund": (frozenset({S.ACCEPTED}), S.REFUNDED, "closed_at"),
-    "refund_part": (frozenset({S.ACCEPTED}), S.ACCEPTED, None),
-}
+POSITIVE = Decimal("0.01")
 
 
-def transition(*, order: Order, action: str, actor, note: str = "", amount=None, at=None) -> Order:
-    sources, target, stamp = TRANSITIONS[action]
-    if order.status not in sources:
-        raise Conflict(
-            _("An order that is %(status)s does not allow this step: %(action)s.")
-            % {
-                "status": order.get_status_display() if order.status else "-",
-                "action": OrderAction(action).label,
-            },
-            code=MarketplaceError.WRONG_STATE,
-        )
-    at = at or now()
-    before = order.status
-    order.status = target
-    fields = ["status"]
-    if stamp:
-        setattr(order, stamp, at)
-        fields.append(stamp)
-    if order._state.adding:
-        order.save()
-    else:
-        order.save(update_fields=fields)
-    OrderEvent.objects.create(
-        order=order,
-        at=at,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        action=action,
-        from_status=before,
-        to_status=target,
-        amount=amount,
-        note=note[:500],
+def transition(
+    *, order: Order, action: str, actor, note: str = "", amount=None, at=None, update_fields=()
+) -> Order:
+    """Fire `action` of the order workflow on an order the caller has locked (or is
+    creating), keeping the amount the step set on its event."""
+    return ORDER.fire(
+        order,
+        action,
+        actor=actor,
+        note=note,
+        data={"amount": amount} if amount is not None else None,
+        at=at or now(),
+        update_fields=update_fields,
+        lock=False,
     )
-    return order
 
 
 def _locked(order: Order, actor) -> Order:
@@ -161,18 +124,19 @@ def enquiry_create(
 def quote_give(*, actor, order: Order, amount, note: str = "", valid_days: int = 14) -> Order:
     order = _locked(order, actor)
     _require_seller(actor, order)
-    order.quoted_amount = money("amount", amount)
+    ORDER.check(order, "quote")
+    order.quoted_amount = parse_money(amount, field="amount", minimum=POSITIVE)
     order.quote_note = optional_text("note", note, max_length=2000)
     if not isinstance(valid_days, int) or not 1 <= valid_days <= 365:
         raise ValidationFailed.for_field("valid_days", _("Enter a whole number from 1 to 365."))
     order.quote_valid_until = timezone.localdate() + timedelta(days=valid_days)
-    order.save(update_fields=["quoted_amount", "quote_note", "quote_valid_until"])
     return transition(
         order=order,
         action="quote",
         actor=actor,
         amount=order.quoted_amount,
         note=order.quote_note,
+        update_fields=("quoted_amount", "quote_note", "quote_valid_until"),
     )
 
 
@@ -215,7 +179,9 @@ def _settle(*, actor, order: Order, use_voucher: bool, voucher_amount, invoice: 
             )
             raise ValidationFailed.for_field("voucher_amount", split.reason, code=code)
         wanted = (
-            split.maximum if voucher_amount is None else money("voucher_amount", voucher_amount)
+            split.maximum
+            if voucher_amount is None
+            else parse_money(voucher_amount, field="voucher_amount", minimum=POSITIVE)
         )
         if wanted > order.amount:
             raise ValidationFailed.for_field(
@@ -255,12 +221,12 @@ def order_place(
     if order is not None:
         order = _locked(order, actor)
         _require_buyer(actor, order)
-        if order.status != S.QUOTED:
-            raise Conflict(
-                _("Only a quoted enquiry can be ordered."), code=MarketplaceError.WRONG_STATE
-            )
+        ORDER.check(order, "place")
         if order.quote_valid_until and order.quote_valid_until < timezone.localdate():
-            raise Conflict(_("The quote has expired; ask for a new one."), code="quote_expired")
+            raise Conflict(
+                _("The quote has expired; ask for a new one."),
+                code=MarketplaceError.QUOTE_EXPIRED,
+            )
         _buyable(order.product, order.plan)
         order.amount = order.quoted_amount
     else:
@@ -322,18 +288,19 @@ def order_renew(*, actor, order: Order, use_voucher: bool = False, voucher_amoun
     order = _locked(order, actor)
     _require_buyer(actor, order)
     if not order.plan.is_subscription:
-        raise Conflict(_("Only a subscription can be renewed."), code=MarketplaceError.WRONG_STATE)
-    if order.status != S.ACCEPTED:
         raise Conflict(
-            _("Only an accepted subscription can be renewed."), code=MarketplaceError.WRONG_STATE
+            _("Only a subscription can be renewed."), code=MarketplaceError.NOT_A_SUBSCRIPTION
         )
+    if order.status != S.ACCEPTED:
+        raise refuse(ORDER, order, action="renew", label=RENEW)
     if order.subscription_cancelled_at is not None:
         raise Conflict(
             _("This subscription has been cancelled."), code=MarketplaceError.ALREADY_CANCELLED
         )
     if order.renewals.exclude(status__in=[S.CANCELLED, S.REFUNDED]).exists():
         raise Conflict(
-            _("This subscription has been renewed already."), code=MarketplaceError.WRONG_STATE
+            _("This subscription has been renewed already."),
+            code=MarketplaceError.ALREADY_RENEWED,
         )
     return order_place(
         actor=actor,
@@ -398,7 +365,6 @@ def order_cancel(*, actor, order: Order, reason: str) -> Order:
 
 
 __all__ = [
-    "TRANSITIONS",
     "enquiry_create",
     "enquiry_decline",
     "order_accept",

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from parkos.core.audit import audit_record
 from parkos.core.errors import ValidationFailed
-from parkos.core.money import to_cny
+from parkos.core.money import parse_money, to_cny
 from parkos.marketplace.errors import MarketplaceError
 from parkos.marketplace.models import (
     ClaimStatus,
@@ -36,8 +36,9 @@ from parkos.marketplace.models import (
     VoucherGrant,
     VoucherProgramme,
 )
-from parkos.marketplace.services.common import money, now
+from parkos.marketplace.services.common import now
 from parkos.marketplace.services.vouchers import ledger_record
+from parkos.marketplace.workflows import CLAIM
 
 ZERO = Decimal("0.00")
 
@@ -66,7 +67,7 @@ def refund_split(order: Order, total: Decimal) -> tuple[Decimal, Decimal]:
 
 def refund_amount_checked(order: Order, value, *, field: str = "refund_amount") -> Decimal:
     """A refund amount asked by the operator: from zero to what is left to refund."""
-    amount = money(field, value, allow_zero=True)
+    amount = parse_money(value, field=field)
     left = refundable(order)
     if amount > left:
         raise ValidationFailed.for_field(
@@ -131,9 +132,7 @@ def _claim_adjust(actor, order: Order, voucher: Decimal) -> Decimal:
             claim.save(update_fields=["amount"])
             action = "voucher_claim.reduce"
         else:
-            claim.status = ClaimStatus.WITHDRAWN
-            claim.decided_at = now()
-            claim.save(update_fields=["status", "decided_at"])
+            CLAIM.fire(claim, "withdraw", actor=actor, lock=False)
             action = "voucher_claim.withdraw"
         audit_record(
             actor=actor,

@@ -33,6 +33,7 @@ from parkos.marketplace.services import vouchers
 from parkos.marketplace.services.common import now, required_text
 from parkos.marketplace.services.orders import _locked, transition
 from parkos.marketplace.services.refunds import order_refund, refundable
+from parkos.marketplace.workflows import ORDER
 
 S = OrderStatus
 PERIOD_END = "period_end"
@@ -77,30 +78,10 @@ def subscription_cancel(*, actor, order: Order, reason: str, effective: str = PE
             "effective", _("Choose the end of the period or immediately.")
         )
     reason = required_text("reason", reason, max_length=500)
-    if not order.plan.is_subscription:
-        raise Conflict(
-            _("Only a subscription can be cancelled this way; this order is one-off."),
-            code=MarketplaceError.NOT_A_SUBSCRIPTION,
-        )
-    if order.subscription_cancelled_at is not None:
-        raise Conflict(
-            _("This subscription has been cancelled already."),
-            code=MarketplaceError.ALREADY_CANCELLED,
-        )
-    if order.status != S.ACCEPTED:
-        raise Conflict(
-            _(
-                "Only an accepted subscription is cancelled this way; an order not yet "
-                "delivered is cancelled as an order."
-            ),
-            code=MarketplaceError.WRONG_STATE,
-        )
+    action = "cancel_now" if effective == IMMEDIATELY else "cancel_at_end"
+    ORDER.check(order, action)
+    ORDER.transition(action).guard(order)
     today = timezone.localdate()
-    if order.period_end is None or order.period_end < today:
-        raise Conflict(
-            _("This subscription's period has ended; there is nothing to cancel."),
-            code=MarketplaceError.PERIOD_ENDED,
-        )
     renewals = _check_renewals(order)
     at = now()
     for renewal in renewals:
@@ -117,11 +98,11 @@ def subscription_cancel(*, actor, order: Order, reason: str, effective: str = PE
     refund = None
     if effective == PERIOD_END:
         order.service_ends_on = order.period_end
-        transition(order=order, action="cancel_at_end", actor=actor, note=reason, at=at)
+        transition(order=order, action=action, actor=actor, note=reason, at=at)
     else:
         order.service_ends_on = today
         unused, days = unused_days(order, today)
-        transition(order=order, action="cancel_now", actor=actor, note=reason, at=at)
+        transition(order=order, action=action, actor=actor, note=reason, at=at)
         total = to_cny(refundable(order) * unused / days)
         refund = order_refund(
             actor=actor,

@@ -20,13 +20,12 @@ from django.utils.translation import gettext as _
 
 from parkos.core.audit import audit_record
 from parkos.core.errors import Conflict, ValidationFailed
-from parkos.core.money import to_cny
+from parkos.core.money import parse_money, to_cny
 from parkos.marketplace import permissions
 from parkos.marketplace.errors import MarketplaceError
 from parkos.marketplace.models import (
     ApplicationStatus,
     Category,
-    ClaimStatus,
     LedgerKind,
     Order,
     OrderStatus,
@@ -37,9 +36,11 @@ from parkos.marketplace.models import (
     VoucherLedgerEntry,
     VoucherProgramme,
 )
-from parkos.marketplace.services.common import money, now, required_text
+from parkos.marketplace.services.common import now, required_text
+from parkos.marketplace.workflows import APPLICATION, CLAIM
 
 ZERO = Decimal("0.00")
+POSITIVE = Decimal("0.01")
 
 
 @transaction.atomic
@@ -57,8 +58,8 @@ def programme_create(
 ) -> VoucherProgramme:
     permissions.require_operator(actor)
     name = required_text("name", name, max_length=200)
-    budget = money("total_budget", total_budget)
-    cap = money("per_enterprise_cap", per_enterprise_cap)
+    budget = parse_money(total_budget, field="total_budget", minimum=POSITIVE)
+    cap = parse_money(per_enterprise_cap, field="per_enterprise_cap", minimum=POSITIVE)
     if cap > budget:
         raise ValidationFailed.for_field(
             "per_enterprise_cap", _("The cap cannot exceed the budget.")
@@ -104,7 +105,7 @@ def voucher_apply(
     *, actor, programme: VoucherProgramme, enterprise, amount, purpose: str
 ) -> VoucherApplication:
     permissions.require_enterprise_admin(actor, enterprise.id)
-    amount = money("amount", amount)
+    amount = parse_money(amount, field="amount", minimum=POSITIVE)
     purpose = required_text("purpose", purpose, max_length=2000)
     if amount > programme.per_enterprise_cap:
         raise ValidationFailed.for_field(
@@ -140,12 +141,9 @@ def application_mark_decided(
 ) -> VoucherApplication:
     """The final decision on an application, from the approvals engine or the direct path;
     an approval grants the money. Runs inside the caller's transaction."""
-    application = VoucherApplication.objects.select_for_update().get(pk=application.pk)
-    if application.status != ApplicationStatus.SUBMITTED:
-        raise Conflict(_("This application has already been decided."))
-    application.status = status
-    application.decided_at = now()
-    application.save(update_fields=["status", "decided_at"])
+    action = "approve" if status == ApplicationStatus.APPROVED else "reject"
+    # The approvals engine has checked its decider; the workflow checks the state only.
+    application = APPLICATION.fire(application, action, actor=actor, at=now(), check=False)
     audit_record(
         actor=actor,
         action=f"voucher_application.{status}",
@@ -189,7 +187,7 @@ def grant_create(
     """Grant voucher money. `checked` says the caller is the approvals decision itself."""
     if not checked:
         permissions.require_staff_reader(actor)
-    amount = money("amount", amount)
+    amount = parse_money(amount, field="amount", minimum=POSITIVE)
     programme = VoucherProgramme.objects.select_for_update().get(pk=programme.pk)
     already = (
         VoucherGrant.objects.filter(programme=programme, enterprise=enterprise).aggregate(
@@ -312,7 +310,9 @@ def voucher_reserve(*, actor, order: Order, grant: VoucherGrant, voucher_amount:
     field = "voucher_amount"
     if grant.enterprise_id != order.enterprise_id:
         raise ValidationFailed.for_field(
-            field, _("This voucher belongs to another enterprise."), code="voucher_no_grant"
+            field,
+            _("This voucher belongs to another enterprise."),
+            code=MarketplaceError.VOUCHER_NO_GRANT,
         )
     today = timezone.localdate()
     if (
@@ -468,20 +468,19 @@ def claims_decide(*, actor, claim_ids: list, approved: bool = True) -> list[Vouc
     )
     if len(claims) != len(set(claim_ids)):
         raise ValidationFailed.for_field("claims", _("Some claims do not exist."))
-    if any(claim.status != ClaimStatus.SUBMITTED for claim in claims):
-        raise Conflict(
-            _("Some claims have already been decided."), code=MarketplaceError.WRONG_STATE
-        )
+    action = "approve" if approved else "reject"
+    for claim in claims:
+        CLAIM.check(claim, action)
     batch = uuid.uuid4()
     at = now()
-    status = ClaimStatus.APPROVED if approved else ClaimStatus.REJECTED
     by_programme: dict = {}
     for claim in claims:
-        claim.status = status
         claim.batch = batch
         claim.decided_by = actor
-        claim.decided_at = at
-        claim.save(update_fields=["status", "batch", "decided_by", "decided_at"])
+        CLAIM.fire(
+            claim, action, actor=actor, at=at, update_fields=("batch", "decided_by"), lock=False
+        )
+        status = claim.status
         by_programme[claim.programme_id] = by_programme.get(claim.programme_id, ZERO) + claim.amount
         audit_record(
             actor=actor, action=f"voucher_claim.{status}", instance=claim, changes={"batch": batch}

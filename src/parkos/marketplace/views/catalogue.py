@@ -10,10 +10,17 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from parkos.core.errors import ServiceError, ValidationFailed
-from parkos.marketplace import permissions, selectors
-from parkos.marketplace.models import BillingPeriod, DeliveryModel
+from parkos.marketplace import permissions, selectors, workflows
+from parkos.marketplace.forms import (
+    DirectOrderForm,
+    EnquiryForm,
+    ProductNewForm,
+    ProductReviewForm,
+    ProviderApplyForm,
+)
+from parkos.marketplace.models import ProviderStatus
 from parkos.marketplace.services import catalogue, vouchers
-from parkos.marketplace.views.common import decimal_or_none, report_error
+from parkos.marketplace.views.common import decimal_or_none, not_found_as_404, report_error
 
 SORT_LABELS = {
     "relevance": gettext_lazy("Relevance"),
@@ -57,6 +64,7 @@ def _search_page(request, filters) -> tuple[Page, dict]:
 
 
 @login_required
+@not_found_as_404
 def home(request):
     filters = _filters(request)
     error = None
@@ -73,7 +81,7 @@ def home(request):
         "page": page,
         "facets": facets,
         "error": error,
-        "tree": selectors.category_tree(actor=request.user),
+        "tree": selectors.category_tree(),
         "sorts": list(SORT_LABELS.items()),
         "querystring": query.urlencode(),
         "provider_ids": permissions.provider_ids(request.user),
@@ -83,11 +91,9 @@ def home(request):
     return render(request, template, context, status=422 if error else 200)
 
 
-@login_required
-def product_detail(request, product_id):
-    product = selectors.product_get(actor=request.user, product_id=product_id)
-    if not permissions.is_provider_staff(request.user, product.provider_id):
-        catalogue.product_record_view(product=product)
+def product_page(request, product, *, enquiry=None, direct=None, status=200):
+    """The product with its plans and, for a buyer, the enquiry and order forms; a form just
+    refused comes back with its input and errors."""
     enterprise_ids = permissions.enterprise_ids(request.user)
     split = None
     plans = list(product.plans.all())
@@ -102,14 +108,27 @@ def product_detail(request, product_id):
         "product": product,
         "plans": plans,
         "reviews": selectors.review_list(actor=request.user, product_id=product.id)[:20],
-        "can_buy": bool(enterprise_ids),
+        "can_buy": bool(enterprise_ids) and product.is_live,
         "is_staff": permissions.is_provider_staff(request.user, product.provider_id),
+        "actions": workflows.transitions_for(workflows.PRODUCT, product, request.user),
         "split": split,
+        "enquiry_form": enquiry or EnquiryForm(plans=plans),
+        "direct_form": direct or DirectOrderForm(plans=plans),
     }
-    return render(request, "marketplace/product_detail.html", context)
+    return render(request, "marketplace/product_detail.html", context, status=status)
 
 
 @login_required
+@not_found_as_404
+def product_detail(request, product_id):
+    product = selectors.product_get(actor=request.user, product_id=product_id)
+    if not permissions.is_provider_staff(request.user, product.provider_id):
+        catalogue.product_record_view(product=product)
+    return product_page(request, product)
+
+
+@login_required
+@not_found_as_404
 def provider_detail(request, provider_id):
     provider = selectors.provider_get(actor=request.user, provider_id=provider_id)
     products = selectors.product_search(
@@ -125,35 +144,27 @@ def provider_detail(request, provider_id):
 
 
 @login_required
+@not_found_as_404
 def provider_apply(request):
-    if request.method == "POST":
-        fields = [
-            "name",
-            "name_en",
-            "credit_code",
-            "contact_name",
-            "contact_phone",
-            "contact_email",
-            "website",
-            "city",
-            "credentials",
-            "description",
-        ]
+    form = ProviderApplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         try:
-            provider = catalogue.provider_apply(
-                actor=request.user, **{name: request.POST.get(name, "") for name in fields}
-            )
-        except ServiceError as failure:
-            report_error(request, failure)
-            return render(
-                request, "marketplace/provider_apply.html", {"data": request.POST}, status=422
-            )
-        messages.success(request, _("Your application has been sent for verification."))
-        return redirect("marketplace:provider_detail", provider_id=provider.id)
-    return render(request, "marketplace/provider_apply.html", {"data": {}})
+            provider = catalogue.provider_apply(actor=request.user, **form.cleaned_data)
+        except ValidationFailed as invalid:
+            form.add_service_errors(invalid)
+        else:
+            messages.success(request, _("Your application has been sent for verification."))
+            return redirect("marketplace:provider_detail", provider_id=provider.id)
+    return render(
+        request,
+        "marketplace/provider_apply.html",
+        {"form": form},
+        status=422 if form.errors else 200,
+    )
 
 
 @login_required
+@not_found_as_404
 def ranking(request):
     code = request.GET.get("category", "")
     category = None
@@ -168,16 +179,17 @@ def ranking(request):
         {
             "providers": selectors.provider_ranking(actor=request.user, category=category),
             "category": category,
-            "tree": selectors.category_tree(actor=request.user),
+            "tree": selectors.category_tree(),
         },
     )
 
 
 @login_required
+@not_found_as_404
 def review_queue(request):
     products = selectors.product_review_queue(actor=request.user)
-    flagged = selectors.provider_list(actor=request.user).filter(flagged=True)
-    applied = selectors.provider_list(actor=request.user).filter(status="applied")
+    flagged = selectors.provider_list(actor=request.user, flagged=True)
+    applied = selectors.provider_list(actor=request.user, status=ProviderStatus.APPLIED)
     return render(
         request,
         "marketplace/review_queue.html",
@@ -186,15 +198,19 @@ def review_queue(request):
 
 
 @login_required
+@not_found_as_404
 @require_POST
 def product_review(request, product_id):
     product = selectors.product_get(actor=request.user, product_id=product_id)
+    form = ProductReviewForm(request.POST)
     try:
+        if not form.is_valid():
+            raise ValidationFailed(_("Choose to approve or reject."), fields=form.errors)
         catalogue.product_review(
             actor=request.user,
             product=product,
-            approved=request.POST.get("decision") == "approve",
-            note=request.POST.get("note", ""),
+            approved=form.cleaned_data["decision"] == "approve",
+            note=form.cleaned_data["note"],
         )
     except ServiceError as failure:
         report_error(request, failure)
@@ -204,66 +220,36 @@ def product_review(request, product_id):
 
 
 @login_required
+@not_found_as_404
 def product_new(request):
     """A provider's staff list a new product with its first plan; it starts as a draft."""
-    own = sorted(permissions.provider_ids(request.user))
-    if not own:
+    if not permissions.provider_ids(request.user):
         raise PermissionDenied
-    providers = list(selectors.provider_list(actor=request.user).filter(pk__in=own))
-    if request.method == "POST":
-        data = request.POST
+    form = ProductNewForm(
+        request.POST or None,
+        providers=selectors.provider_list_own(actor=request.user),
+        tree=selectors.category_tree(),
+    )
+    if request.method == "POST" and form.is_valid():
         try:
-            provider = next((p for p in providers if str(p.id) == data.get("provider")), None)
-            if provider is None:
-                raise ValidationFailed.for_field("provider", _("Unknown provider."))
-            product = catalogue.product_create(
-                actor=request.user,
-                provider=provider,
-                name=data.get("name", ""),
-                name_en=data.get("name_en", ""),
-                summary=data.get("summary", ""),
-                description=data.get("description", ""),
-                delivery_model=data.get("delivery_model", ""),
-                category=selectors.category_get(code=data.get("category", "")),
-                voucher_eligible=data.get("voucher_eligible") == "1",
-                sla_response_hours=_whole(data, "sla_response_hours"),
-                sla_delivery_days=_whole(data, "sla_delivery_days"),
-                plans=[
-                    {
-                        "name": data.get("plan_name", ""),
-                        "price": data.get("plan_price", ""),
-                        "billing_period": data.get("plan_billing_period", ""),
-                    }
-                ],
-            )
+            product = catalogue.product_create(actor=request.user, **form.product())
+        except ValidationFailed as invalid:
+            form.add_service_errors(invalid)
         except ServiceError as failure:
             report_error(request, failure)
         else:
             messages.success(request, _("The product is saved as a draft."))
             return redirect("marketplace:product_detail", product_id=product.id)
-    context = {
-        "providers": providers,
-        "tree": selectors.category_tree(actor=request.user),
-        "delivery_models": DeliveryModel.choices,
-        "billing_periods": BillingPeriod.choices,
-        "data": request.POST if request.method == "POST" else {},
-    }
     return render(
         request,
         "marketplace/product_new.html",
-        context,
+        {"form": form},
         status=422 if request.method == "POST" else 200,
     )
 
 
-def _whole(data, field: str) -> int:
-    try:
-        return int(data.get(field, ""))
-    except ValueError:
-        raise ValidationFailed.for_field(field, _("Enter a whole number.")) from None
-
-
 @login_required
+@not_found_as_404
 @require_POST
 def product_submit(request, product_id):
     product = selectors.product_get(actor=request.user, product_id=product_id)

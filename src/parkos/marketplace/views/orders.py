@@ -1,25 +1,42 @@
 """Pages of orders: the list, one order with the actions its viewer may take, and the
 provider dashboard."""
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from parkos.core.errors import ServiceError, ValidationFailed
-from parkos.marketplace import permissions, selectors
-from parkos.marketplace.models import OrderStatus, Provider
+from parkos.marketplace import permissions, selectors, workflows
+from parkos.marketplace.forms import (
+    CancelForm,
+    ComplaintForm,
+    ConfirmForm,
+    DeclineForm,
+    DeliverForm,
+    DirectOrderForm,
+    EnquiryForm,
+    PlaceForm,
+    QuoteForm,
+    RenewForm,
+    ResolveForm,
+    ReviewForm,
+    SubscriptionCancelForm,
+)
+from parkos.marketplace.models import ComplaintStatus, OrderStatus
 from parkos.marketplace.services import complaints, orders, subscriptions, vouchers
-from parkos.marketplace.views.common import decimal_or_none, report_error
+from parkos.marketplace.views import catalogue as catalogue_views
+from parkos.marketplace.views.common import not_found_as_404, report_error
 
 
 @login_required
+@not_found_as_404
 def order_list(request):
     status = request.GET.get("status", "")
     if status not in OrderStatus.values:
@@ -34,171 +51,214 @@ def order_list(request):
     )
 
 
-@login_required
-def order_detail(request, order_id):
-    order = selectors.order_get(actor=request.user, order_id=order_id)
-    buyer = permissions.is_enterprise_member(request.user, order.enterprise_id)
-    seller = permissions.is_provider_staff(request.user, order.provider_id)
-    split = None
-    if buyer and order.status == OrderStatus.QUOTED:
-        split = vouchers.voucher_split(
-            enterprise=order.enterprise, product=order.product, amount=order.quoted_amount
-        )
-    balance = (
-        selectors.voucher_balance(actor=request.user, enterprise_id=order.enterprise_id)
-        if buyer
-        else None
+def _place_split(order, actor, codes):
+    """How the quoted amount would be paid, for the buyer about to confirm it."""
+    if "place" not in codes:
+        return None
+    return vouchers.voucher_split(
+        enterprise=order.enterprise, product=order.product, amount=order.quoted_amount
     )
+
+
+def _order_page(request, order, *, bound=None, status=200):
+    """The order with the actions its viewer may take now, each with its form; `bound` is
+    the form of an action just refused, shown with its input and its errors."""
+    actor = request.user
+    buyer = permissions.is_enterprise_member(actor, order.enterprise_id)
+    review = getattr(order, "review", None)
+    claim = getattr(order, "claim", None)
+    complaint_rows = list(order.complaints.all())
+    open_complaints = [c for c in complaint_rows if c.status == ComplaintStatus.OPEN]
+    actions = workflows.order_actions(
+        order, actor, review=review, claim=claim, open_complaints=open_complaints
+    )
+    codes = [action.code for action in actions]
+    forms = {}
+    for action in actions:
+        form_class = FORMS.get(action.code, ConfirmForm)
+        if action.code == "cancel_at_end":
+            form_class = SubscriptionCancelForm
+        forms[action.code] = form_class(initial=_initial(order, action.code))
+    if bound is not None:
+        key = "cancel_at_end" if bound.action == "cancel_subscription" else bound.action
+        forms[key] = bound
+    resolve = forms.get("resolve")
+    if "cancel_at_end" in forms and "cancel_now" not in codes:
+        forms["cancel_at_end"].fields["effective"].widget = django_forms.HiddenInput()
     context = {
         "order": order,
-        "events": selectors.order_events(actor=request.user, order=order),
+        "events": selectors.order_events(actor=actor, order=order),
+        "actions": actions,
+        "forms": forms,
         "buyer": buyer,
-        "seller": seller,
-        "is_operator": permissions.is_operator(request.user),
-        "split": split,
-        "balance": balance,
-        "review": getattr(order, "review", None),
+        "split": _place_split(order, actor, codes),
+        "balance": (
+            selectors.voucher_balance(actor=actor, enterprise_id=order.enterprise_id)
+            if buyer
+            else None
+        ),
+        "review": review,
         "sla": selectors.order_sla(order=order),
-        "complaints": order.complaints.all(),
-        "claim": getattr(order, "claim", None),
-        "refunds": selectors.order_refunds(actor=request.user, order=order),
-        "subscription_cancellable": order.status == OrderStatus.ACCEPTED
-        and order.plan.is_subscription
-        and order.subscription_cancelled_at is None
-        and order.period_end is not None
-        and order.period_end >= timezone.localdate()
-        and permissions.can_cancel_subscription(request.user, order, immediately=False),
+        "complaints": [
+            (c, resolve if c in open_complaints and _resolving(resolve, c) else None)
+            for c in complaint_rows
+        ],
+        # A complaint on an accepted order is decided with a refund (or none).
+        "refunding": workflows.ORDER.may(order, "refund", actor),
+        "claim": claim,
+        "refunds": selectors.order_refunds(actor=actor, order=order),
     }
-    return render(request, "marketplace/order_detail.html", context)
+    return render(request, "marketplace/order_detail.html", context, status=status)
 
 
-def _product_and_plan(request, product_id):
-    product = selectors.product_get(actor=request.user, product_id=product_id)
-    plan = selectors.plan_get(actor=request.user, product=product, plan_id=request.POST.get("plan"))
-    return product, plan
+def _resolving(form, complaint) -> bool:
+    """The resolve form belongs under this complaint: the one it was posted for, or any
+    open one when nothing was posted."""
+    if form is None:
+        return False
+    if not form.is_bound:
+        return True
+    return str(form.data.get("complaint")) == str(complaint.id)
 
 
-def _quantity(request) -> int:
-    try:
-        return int(request.POST.get("quantity", "1"))
-    except ValueError:
-        raise ValidationFailed.for_field(
-            "quantity", _("Enter a whole number from 1 to 10000.")
-        ) from None
+def _initial(order, code: str) -> dict:
+    if code == "place":
+        return {
+            "use_voucher": True,
+            "invoice_title": order.enterprise.name,
+            "invoice_tax_id": order.enterprise.credit_code,
+        }
+    if code == "renew":
+        return {"use_voucher": True}
+    return {}
 
 
 @login_required
+@not_found_as_404
+def order_detail(request, order_id):
+    order = selectors.order_get(actor=request.user, order_id=order_id)
+    return _order_page(request, order)
+
+
+def _product_page(request, product, *, enquiry=None, direct=None, status=200):
+    return catalogue_views.product_page(
+        request, product, enquiry=enquiry, direct=direct, status=status
+    )
+
+
+@login_required
+@not_found_as_404
 @require_POST
 def enquiry_create(request, product_id):
-    try:
-        product, plan = _product_and_plan(request, product_id)
-        order = orders.enquiry_create(
-            actor=request.user,
-            product=product,
-            plan=plan,
-            message=request.POST.get("message", ""),
-            quantity=_quantity(request),
-        )
-    except ServiceError as failure:
-        report_error(request, failure)
-        return redirect("marketplace:product_detail", product_id=product_id)
-    messages.success(request, _("Your enquiry has been sent to the provider."))
-    return redirect("marketplace:order_detail", order_id=order.id)
+    product = selectors.product_get(actor=request.user, product_id=product_id)
+    form = EnquiryForm(request.POST, plans=product.plans.all())
+    if form.is_valid():
+        try:
+            order = orders.enquiry_create(actor=request.user, product=product, **form.cleaned_data)
+        except ValidationFailed as invalid:
+            form.add_service_errors(invalid)
+        except ServiceError as failure:
+            report_error(request, failure)
+            return redirect("marketplace:product_detail", product_id=product_id)
+        else:
+            messages.success(request, _("Your enquiry has been sent to the provider."))
+            return redirect("marketplace:order_detail", order_id=order.id)
+    return _product_page(request, product, enquiry=form, status=422)
 
 
 @login_required
+@not_found_as_404
 @require_POST
 def order_direct(request, product_id):
-    try:
-        product, plan = _product_and_plan(request, product_id)
-        order = orders.order_place(
-            actor=request.user,
-            product=product,
-            plan=plan,
-            quantity=_quantity(request),
-            use_voucher=request.POST.get("use_voucher") == "1",
-            invoice=_invoice(request),
-        )
-    except ServiceError as failure:
-        report_error(request, failure)
-        return redirect("marketplace:product_detail", product_id=product_id)
-    messages.success(request, _("Your order has been placed."))
-    return redirect("marketplace:order_detail", order_id=order.id)
+    product = selectors.product_get(actor=request.user, product_id=product_id)
+    form = DirectOrderForm(request.POST, plans=product.plans.all())
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            order = orders.order_place(
+                actor=request.user,
+                product=product,
+                plan=data["plan"],
+                quantity=data["quantity"],
+                use_voucher=data["use_voucher"],
+                invoice=form.invoice(),
+            )
+        except ValidationFailed as invalid:
+            form.add_service_errors(invalid)
+        except ServiceError as failure:
+            report_error(request, failure)
+            return redirect("marketplace:product_detail", product_id=product_id)
+        else:
+            messages.success(request, _("Your order has been placed."))
+            return redirect("marketplace:order_detail", order_id=order.id)
+    return _product_page(request, product, direct=form, status=422)
 
 
-def _invoice(request) -> dict:
-    return {
-        "title": request.POST.get("invoice_title", ""),
-        "tax_id": request.POST.get("invoice_tax_id", ""),
-        "email": request.POST.get("invoice_email", ""),
-    }
-
-
-def _stars(request) -> int:
-    try:
-        return int(request.POST.get("stars", ""))
-    except ValueError:
-        raise ValidationFailed.for_field("stars", _("Give from 1 to 5 stars.")) from None
-
-
-ACTIONS = {
-    "quote": lambda request, order: orders.quote_give(
-        actor=request.user,
-        order=order,
-        amount=request.POST.get("amount", ""),
-        note=request.POST.get("note", ""),
-    ),
-    "decline": lambda request, order: orders.enquiry_decline(
-        actor=request.user, order=order, reason=request.POST.get("reason", "")
-    ),
-    "place": lambda request, order: orders.order_place(
-        actor=request.user,
-        order=order,
-        use_voucher=request.POST.get("use_voucher") == "1",
-        voucher_amount=decimal_or_none(request.POST.get("voucher_amount")),
-        invoice=_invoice(request),
-    ),
-    "deliver": lambda request, order: orders.order_deliver(
-        actor=request.user, order=order, note=request.POST.get("note", "")
-    ),
-    "accept": lambda request, order: orders.order_accept(actor=request.user, order=order),
-    "cancel": lambda request, order: orders.order_cancel(
-        actor=request.user, order=order, reason=request.POST.get("reason", "")
-    ),
-    "renew": lambda request, order: orders.order_renew(
-        actor=request.user, order=order, use_voucher=request.POST.get("use_voucher") == "1"
-    ),
-    "review": lambda request, order: complaints.review_create(
-        actor=request.user, order=order, stars=_stars(request), text=request.POST.get("text", "")
-    ),
-    "complain": lambda request, order: complaints.complaint_open(
-        actor=request.user, order=order, text=request.POST.get("text", "")
-    ),
-    "claim": lambda request, order: vouchers.claim_create(actor=request.user, order=order),
-    "cancel_subscription": lambda request, order: subscriptions.subscription_cancel(
-        actor=request.user,
-        order=order,
-        reason=request.POST.get("reason", ""),
-        effective=request.POST.get("effective", subscriptions.PERIOD_END),
-    ),
-    "resolve": lambda request, order: _complaint_resolve(request, order),
-}
-
-
-def _complaint_resolve(request, order):
-    complaint = selectors.complaint_get(
-        actor=request.user, complaint_id=request.POST.get("complaint")
-    )
+def _resolve(actor, order, form):
+    data = form.cleaned_data
+    complaint = selectors.complaint_get(actor=actor, complaint_id=data["complaint"])
     if complaint.order_id != order.id:
         raise Http404
     return complaints.complaint_resolve(
-        actor=request.user,
+        actor=actor,
         complaint=complaint,
-        upheld=request.POST.get("decision") == "uphold",
-        resolution=request.POST.get("resolution", ""),
-        # Passed on as typed, so that a malformed amount is refused, never read as "all".
-        refund_amount=request.POST.get("refund_amount", "").strip() or None,
+        upheld=data["decision"] == "uphold",
+        resolution=data["resolution"],
+        refund_amount=data["refund_amount"],
     )
+
+
+# Each action of the order page: its form, and the service it calls with the cleaned input.
+FORMS = {
+    "quote": QuoteForm,
+    "decline": DeclineForm,
+    "place": PlaceForm,
+    "deliver": DeliverForm,
+    "accept": ConfirmForm,
+    "cancel": CancelForm,
+    "renew": RenewForm,
+    "review": ReviewForm,
+    "complain": ComplaintForm,
+    "claim": ConfirmForm,
+    "cancel_subscription": SubscriptionCancelForm,
+    "resolve": ResolveForm,
+}
+ACTIONS = {
+    "quote": lambda actor, order, form: orders.quote_give(
+        actor=actor, order=order, **form.cleaned_data
+    ),
+    "decline": lambda actor, order, form: orders.enquiry_decline(
+        actor=actor, order=order, **form.cleaned_data
+    ),
+    "place": lambda actor, order, form: orders.order_place(
+        actor=actor,
+        order=order,
+        use_voucher=form.cleaned_data["use_voucher"],
+        voucher_amount=form.cleaned_data["voucher_amount"],
+        invoice=form.invoice(),
+    ),
+    "deliver": lambda actor, order, form: orders.order_deliver(
+        actor=actor, order=order, **form.cleaned_data
+    ),
+    "accept": lambda actor, order, form: orders.order_accept(actor=actor, order=order),
+    "cancel": lambda actor, order, form: orders.order_cancel(
+        actor=actor, order=order, **form.cleaned_data
+    ),
+    "renew": lambda actor, order, form: orders.order_renew(
+        actor=actor, order=order, **form.cleaned_data
+    ),
+    "review": lambda actor, order, form: complaints.review_create(
+        actor=actor, order=order, **form.cleaned_data
+    ),
+    "complain": lambda actor, order, form: complaints.complaint_open(
+        actor=actor, order=order, **form.cleaned_data
+    ),
+    "claim": lambda actor, order, form: vouchers.claim_create(actor=actor, order=order),
+    "cancel_subscription": lambda actor, order, form: subscriptions.subscription_cancel(
+        actor=actor, order=order, **form.cleaned_data
+    ),
+    "resolve": _resolve,
+}
 
 
 DONE = {
@@ -218,23 +278,32 @@ DONE = {
 
 
 @login_required
+@not_found_as_404
 @require_POST
 def order_action(request, order_id, action):
     order = selectors.order_get(actor=request.user, order_id=order_id)
     if action not in ACTIONS:
         raise PermissionDenied
-    try:
-        result = ACTIONS[action](request, order)
-    except ServiceError as failure:
-        report_error(request, failure)
-    else:
-        messages.success(request, DONE[action])
-        if action == "renew":
-            return redirect("marketplace:order_detail", order_id=result.id)
-    return redirect("marketplace:order_detail", order_id=order.id)
+    form = FORMS[action](request.POST)
+    if form.is_valid():
+        try:
+            result = ACTIONS[action](request.user, order, form)
+        except ValidationFailed as invalid:
+            form.add_service_errors(invalid)
+        except ServiceError as failure:
+            report_error(request, failure)
+            return redirect("marketplace:order_detail", order_id=order.id)
+        else:
+            messages.success(request, DONE[action])
+            if action == "renew":
+                return redirect("marketplace:order_detail", order_id=result.id)
+            return redirect("marketplace:order_detail", order_id=order.id)
+    messages.error(request, _("Please correct the errors below."))
+    return _order_page(request, order, bound=form, status=422)
 
 
 @login_required
+@not_found_as_404
 def provider_dashboard(request):
     own = permissions.provider_ids(request.user)
     if not own:
@@ -287,12 +356,14 @@ def provider_dashboard(request):
     }
     context = {
         "provider": provider,
-        "providers": Provider.objects.filter(pk__in=own).order_by("name") if len(own) > 1 else [],
+        "providers": selectors.provider_list_own(actor=request.user) if len(own) > 1 else [],
         "figures": figures,
         "funnel_chart": funnel_chart,
         "revenue_chart": revenue_chart,
-        "enquiries": selectors.order_list(actor=request.user, provider_id=provider.id).filter(
-            status__in=[OrderStatus.ENQUIRY, OrderStatus.ORDERED, OrderStatus.COMPLAINED]
+        "enquiries": selectors.order_list(
+            actor=request.user,
+            provider_id=provider.id,
+            statuses=(OrderStatus.ENQUIRY, OrderStatus.ORDERED, OrderStatus.COMPLAINED),
         )[:20],
         "products": selectors.product_list_own(actor=request.user, provider=provider),
     }
