@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.shortcuts import resolve_url
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 
 from matrix import engine
 from matrix.declarations import API, PAGES, QUERY_BUDGET, QUERY_EXCEPTIONS, Rule
@@ -71,7 +71,18 @@ def _callers(kind: str, key: str, rule: Rule, addressed: bool, writes: bool):
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
+def world_media(tmp_path_factory):
+    return str(tmp_path_factory.mktemp("matrix-media"))
+
+
+@pytest.fixture(autouse=True)
+def _world_media(settings, world_media):
+    """The world's uploads (evidence, photos) stay readable in every test of the module."""
+    settings.MEDIA_ROOT = world_media
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, world_media):
     """Built once for the module inside a transaction that is rolled back at its end; each
     test runs in a savepoint of it, so nothing a call writes reaches the next test."""
     with django_db_blocker.unblock():
@@ -79,7 +90,8 @@ def world(django_db_setup, django_db_blocker):
         atomic.__enter__()
         try:
             started = time.perf_counter()
-            built = world_build()
+            with override_settings(MEDIA_ROOT=world_media):
+                built = world_build()
             built.clients = {}
             for tenant in built.tenants.values():
                 for role, user in tenant.users.items():
