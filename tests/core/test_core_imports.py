@@ -270,3 +270,26 @@ def test_spreadsheet_safe_quotes_every_formula_start():
         assert kernel.spreadsheet_safe(text) == "'" + text
     assert kernel.spreadsheet_safe("甲公司") == "甲公司"
     assert kernel.spreadsheet_safe(3) == 3
+
+
+# The apps' importers run on the kernel too: crowd counts refuse absurd values by row.
+@pytest.mark.parametrize(
+    ("line", "column"),
+    [
+        ("2026-03-02T09:00:00,north,1000001", "count"),
+        ("2026-03-02T09:00:00," + "s" * 101 + ",1", "sensor"),
+    ],
+)
+def test_crowd_counts_beyond_their_bounds_are_refused_with_the_row(line, column):
+    from factories import ParkFactory
+    from parkos.crowd.models import HourlyCount
+    from parkos.crowd.services import counter_create, counts_import
+
+    park = ParkFactory()
+    counter_create(actor=None, park=park, name="north", area=None)
+    content = io.BytesIO(f"timestamp,sensor,count\n2026-03-02T08:00:00,north,5\n{line}\n".encode())
+    with translation.override("en"), pytest.raises(kernel.ImportRefused) as refused:
+        counts_import(actor=None, park=park, source=content, create_counters=True)
+    assert [(e.row, e.column) for e in refused.value.errors] == [(3, column)]
+    assert "Row 3" in str(refused.value.message)
+    assert not HourlyCount.objects.exists()
