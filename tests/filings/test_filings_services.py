@@ -201,3 +201,16 @@ def test_a_round_without_branches_does_not_take_branch_filings(net, open_round, 
     with pytest.raises(ValidationFailed) as refused:
         file(net.branch_tenant, filing_round, net.gamma, total_staff=20, returned_staff=10)
     assert "enterprise" in refused.value.fields
+
+
+def test_a_round_closed_after_filings_keeps_them_and_refuses_more(net):
+    from filings.factories import FilingRoundFactory, filed
+
+    filing_round = FilingRoundFactory(park=net.park)
+    first = filed(net.tenant, filing_round, net.acme)
+    services.round_close(actor=net.operator, filing_round=filing_round)
+    with pytest.raises(Conflict) as refused:
+        filed(net.tenant, filing_round, net.acme, total_staff=120)
+    assert refused.value.code == "round_closed"
+    first.refresh_from_db()
+    assert (first.version, first.total_staff) == (1, 100)
