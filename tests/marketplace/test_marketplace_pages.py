@@ -130,9 +130,9 @@ def test_list_pages_have_a_query_budget(client, market, rows, django_assert_max_
         _login(client, getattr(market, role))
         for path in paths:
             path = path.format(provider=market.provider.id)
-            with django_assert_max_num_queries(BUDGETS.get(path, 20)):
+            with django_assert_max_num_queries(BUDGETS.get(path, 12)):
                 assert client.get(path).status_code == 200, (role, path)
 
 
 # The vouchers page shows each grant with its ledger and each programme with its report.
-BUDGETS = {"/marketplace/vouchers/": 30}
+BUDGETS = {"/marketplace/vouchers/": 15}
