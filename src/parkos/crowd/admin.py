@@ -1,24 +1,24 @@
-"""Read-mostly admin: areas and counters are changed through the services (audited), so
-here warnings and their events are shown, not edited."""
+"""Crowd flow in the admin, read-only: areas and counters are changed through the services
+(audited), counts through the import and the roll-up, forecasts by the engine, warnings by
+their evaluations (each change kept as an event); a change made here would do none of it."""
 
 from django.contrib import admin
 
-from parkos.crowd.models import Area, Counter, CrowdWarning, WarningEvent
+from parkos.core.admin import ReadOnlyAdmin
+from parkos.crowd.models import Area, Counter, CrowdWarning, ForecastPoint, WarningEvent
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(ReadOnlyAdmin):
     list_display = ("name", "park", "kind", "capacity", "warning_threshold", "critical_threshold")
     list_filter = ("park", "kind")
-    readonly_fields = [f.name for f in Area._meta.fields]
 
 
 @admin.register(Counter)
-class CounterAdmin(admin.ModelAdmin):
+class CounterAdmin(ReadOnlyAdmin):
     list_display = ("name", "park", "area", "device_id", "forecast_model", "forecast_is_fallback")
     list_filter = ("park", "forecast_is_fallback")
     search_fields = ("name",)
-    readonly_fields = [f.name for f in Counter._meta.fields]
 
 
 class EventInline(admin.TabularInline):
@@ -29,7 +29,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(CrowdWarning)
-class CrowdWarningAdmin(admin.ModelAdmin):
+class CrowdWarningAdmin(ReadOnlyAdmin):
     list_display = (
         "area",
         "kind",
@@ -40,5 +40,11 @@ class CrowdWarningAdmin(admin.ModelAdmin):
         "lead_hours",
     )
     list_filter = ("status", "level", "kind")
-    readonly_fields = [f.name for f in CrowdWarning._meta.fields]
     inlines = [EventInline]
+
+
+@admin.register(ForecastPoint)
+class ForecastPointAdmin(ReadOnlyAdmin):
+    list_display = ("area", "counter", "starts_at", "step", "expected", "upper_80", "issued_at")
+    list_filter = ("area__park",)
+    list_select_related = ("area", "counter")

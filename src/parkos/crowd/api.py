@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
-from parkos.core.errors import ValidationFailed
+from parkos.core.errors import NotFound, ValidationFailed
 from parkos.core.pagination import Paging
 from parkos.crowd import permissions, selectors, services
 from parkos.crowd.forecasting import MAX_HORIZON_HOURS
@@ -61,7 +61,7 @@ def _forecast(subject, name: str, points, hours: int, fallback: bool) -> dict:
 def _park(request, park_id: UUID):
     try:
         park = park_selectors.park_get(actor=request.user, park_id=park_id)
-    except Http404 as missing:
+    except (Http404, NotFound) as missing:
         raise ValidationFailed.for_field("park", _("No such park.")) from missing
     permissions.require_manage(request.user, park.id)
     return park
@@ -92,7 +92,7 @@ def area_detail(request, area_id: UUID):
 def area_forecast(request, area_id: UUID, hours: int = Query(24)):
     permissions.require_view(request.user)
     area = selectors.area_get(actor=request.user, area_id=area_id)
-    points = selectors.forecast_points(area=area, hours=_hours(hours))
+    points = selectors.forecast_points(actor=request.user, area=area, hours=_hours(hours))
     return _forecast(area.id, area.name, points, hours, area.fallback_count > 0)
 
 
@@ -107,7 +107,7 @@ def counter_list(request, park: UUID | None = None, area: UUID | None = None):
 def counter_forecast(request, counter_id: UUID, hours: int = Query(24)):
     permissions.require_view(request.user)
     counter = selectors.counter_get(actor=request.user, counter_id=counter_id)
-    points = selectors.forecast_points(counter=counter, hours=_hours(hours))
+    points = selectors.forecast_points(actor=request.user, counter=counter, hours=_hours(hours))
     return _forecast(counter.id, counter.name, points, hours, counter.forecast_is_fallback)
 
 

@@ -6,14 +6,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from parkos.core.charts import LOAD_SCALE, ROLE_COLOURS, SEVERITY_COLOURS
 from parkos.crowd.models import Area
 
 COLOURS = {
-    "actual": "#206bc4",
-    "forecast": "#f76707",
-    "capacity": "#1d273b",
-    "warning": "#f59f00",
-    "critical": "#d63939",
+    "actual": ROLE_COLOURS["actual"],
+    "forecast": ROLE_COLOURS["forecast"],
+    "capacity": ROLE_COLOURS["capacity"],
+    "warning": SEVERITY_COLOURS["warning"],
+    "critical": SEVERITY_COLOURS["critical"],
+    # A faint tint of the critical colour behind public holidays.
     "holiday": "rgba(214, 57, 57, 0.08)",
 }
 
@@ -164,7 +166,7 @@ def area_chart(
                         {
                             "name": _("Now"),
                             "xAxis": _iso(now),
-                            "lineStyle": {"color": "#667382"},
+                            "lineStyle": {"color": ROLE_COLOURS["target"]},
                             "label": {"formatter": _("Now")},
                         },
                     ],
@@ -223,8 +225,8 @@ def heat_map(loads: list[dict]) -> dict:
             "left": "center",
             "bottom": 0,
             "text": [_("%(share)s of capacity") % {"share": "120%"}, "0%"],
-            "inRange": {"color": ["#2fb344", "#f59f00", "#d63939"]},
-            "outOfRange": {"color": "#9aa0ac"},
+            "inRange": {"color": list(LOAD_SCALE)},
+            "outOfRange": {"color": ROLE_COLOURS["muted"]},
         },
         "series": [
             {

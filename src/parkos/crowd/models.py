@@ -13,7 +13,47 @@ from django.db.models import F, Q
 from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from parkos.core.scoping import ScopedQuerySet
 from parkos.core.texts import text_render
+
+
+def _seen(actor, prefix: str = "") -> Q:
+    # permissions.py decides; imported when asked, as it reads the park network.
+    from parkos.crowd import permissions
+
+    return permissions.park_visibility(actor, prefix=prefix)
+
+
+class AreaQuerySet(ScopedQuerySet):
+    def visible_to(self, actor):
+        return self.filter(_seen(actor))
+
+
+class CounterQuerySet(ScopedQuerySet):
+    def visible_to(self, actor):
+        return self.filter(_seen(actor))
+
+
+class HourlyCountQuerySet(ScopedQuerySet):
+    def visible_to(self, actor):
+        return self.filter(_seen(actor, "counter__"))
+
+
+class ForecastPointQuerySet(ScopedQuerySet):
+    """A point belongs to an area or to a counter, each in a park."""
+
+    def visible_to(self, actor):
+        return self.filter(_seen(actor, "area__") | _seen(actor, "counter__"))
+
+
+class CrowdWarningQuerySet(ScopedQuerySet):
+    def visible_to(self, actor):
+        return self.filter(_seen(actor, "area__"))
+
+
+class WarningEventQuerySet(ScopedQuerySet):
+    def visible_to(self, actor):
+        return self.filter(_seen(actor, "warning__area__"))
 
 
 class AreaKind(models.TextChoices):
@@ -48,6 +88,8 @@ class Area(models.Model):
     map_x = models.FloatField(_("map x"), default=50)
     map_y = models.FloatField(_("map y"), default=50)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AreaQuerySet.as_manager()
 
     class Meta:
         ordering = ["park_id", "name"]
@@ -100,6 +142,8 @@ class Counter(models.Model):
     forecast_updated_at = models.DateTimeField(_("forecast updated at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = CounterQuerySet.as_manager()
+
     class Meta:
         ordering = ["park_id", "name"]
         constraints = [
@@ -130,6 +174,8 @@ class HourlyCount(models.Model):
         pgettext_lazy("people count", "count"), validators=[MinValueValidator(0)]
     )
     source = models.CharField(_("source"), max_length=10, choices=CountSource.choices)
+
+    objects = HourlyCountQuerySet.as_manager()
 
     class Meta:
         ordering = ["counter_id", "starts_at"]
@@ -162,6 +208,8 @@ class ForecastPoint(models.Model):
     upper_80 = models.FloatField()
     lower_95 = models.FloatField()
     upper_95 = models.FloatField()
+
+    objects = ForecastPointQuerySet.as_manager()
 
     class Meta:
         ordering = ["starts_at"]
@@ -245,6 +293,8 @@ class CrowdWarning(models.Model):
         pgettext_lazy("crowd warning", "cleared at"), null=True, blank=True
     )
 
+    objects = CrowdWarningQuerySet.as_manager()
+
     class Meta:
         ordering = ["expected_at"]
         constraints = [
@@ -287,6 +337,8 @@ class WarningEvent(models.Model):
     expected_at = models.DateTimeField()
     expected_count = models.PositiveIntegerField()
     note = models.CharField(max_length=300, blank=True)
+
+    objects = WarningEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["at", "id"]

@@ -2,12 +2,10 @@
 
 from datetime import datetime, timedelta
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet, Sum
-from django.http import Http404
 from django.utils import timezone
 
-from parkos.crowd import permissions
+from parkos.core.selectors import get_or_404
 from parkos.crowd.models import (
     Area,
     Counter,
@@ -20,22 +18,15 @@ from parkos.crowd.services.counts import current_hour
 from parkos.parks import selectors as park_selectors
 
 
-def _get_or_404(queryset: QuerySet, pk):
-    try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, ValidationError) as missing:
-        raise Http404 from missing
-
-
 def park_choices(*, actor) -> list:
     """Parks with areas the user may see, for the park switcher."""
-    ids = Area.objects.filter(permissions.park_visibility(actor)).values("park_id")
+    ids = Area.objects.visible_to(actor).values("park_id")
     return list(park_selectors.park_list(actor=actor).filter(id__in=ids))
 
 
 def area_list(*, actor, park_id=None) -> QuerySet[Area]:
     areas = (
-        Area.objects.filter(permissions.park_visibility(actor))
+        Area.objects.visible_to(actor)
         .select_related("park")
         .annotate(
             counter_count=Count("counters", distinct=True),
@@ -51,15 +42,11 @@ def area_list(*, actor, park_id=None) -> QuerySet[Area]:
 
 
 def area_get(*, actor, area_id) -> Area:
-    return _get_or_404(area_list(actor=actor), area_id)
+    return get_or_404(area_list(actor=actor), pk=area_id)
 
 
 def counter_list(*, actor, park_id=None, area_id=None) -> QuerySet[Counter]:
-    counters = (
-        Counter.objects.filter(permissions.park_visibility(actor))
-        .select_related("area")
-        .order_by("park_id", "name")
-    )
+    counters = Counter.objects.visible_to(actor).select_related("area").order_by("park_id", "name")
     if park_id:
         counters = counters.filter(park_id=park_id)
     if area_id:
@@ -68,26 +55,26 @@ def counter_list(*, actor, park_id=None, area_id=None) -> QuerySet[Counter]:
 
 
 def counter_get(*, actor, counter_id) -> Counter:
-    return _get_or_404(counter_list(actor=actor), counter_id)
+    return get_or_404(counter_list(actor=actor), pk=counter_id)
 
 
-def forecast_points(*, area=None, counter=None, hours: int, now=None) -> list[ForecastPoint]:
-    """The stored forecast of an area or a counter the caller holds, from the current hour
-    for `hours` hours."""
+def forecast_points(*, actor, area=None, counter=None, hours: int, now=None) -> list[ForecastPoint]:
+    """The stored forecast of an area or a counter the actor sees, from the current hour for
+    `hours` hours."""
     start = current_hour(now)
     subject = {"area": area} if area is not None else {"counter": counter}
     return list(
-        ForecastPoint.objects.filter(
-            **subject, starts_at__gte=start, starts_at__lt=start + timedelta(hours=hours)
-        ).order_by("starts_at")
+        ForecastPoint.objects.visible_to(actor)
+        .filter(**subject, starts_at__gte=start, starts_at__lt=start + timedelta(hours=hours))
+        .order_by("starts_at")
     )
 
 
-def actual_counts(*, area=None, counter=None, start: datetime, end: datetime) -> dict:
+def actual_counts(*, actor, area=None, counter=None, start: datetime, end: datetime) -> dict:
     """{hour: count} of a counter, or of an area summed over its counters. Hours without a
     count are absent, so gaps stay gaps; an area's hour is a gap unless every counter that
     counted in the period counted it, since a partial sum would look like a drop."""
-    counts = HourlyCount.objects.filter(starts_at__gte=start, starts_at__lt=end)
+    counts = HourlyCount.objects.visible_to(actor).filter(starts_at__gte=start, starts_at__lt=end)
     counts = (
         counts.filter(counter__area=area) if area is not None else counts.filter(counter=counter)
     )
@@ -102,7 +89,7 @@ def actual_counts(*, area=None, counter=None, start: datetime, end: datetime) ->
 
 def warning_list(*, actor, park_id=None, area_id=None, active_only: bool = True) -> QuerySet:
     warnings = (
-        CrowdWarning.objects.filter(permissions.park_visibility(actor, prefix="area__"))
+        CrowdWarning.objects.visible_to(actor)
         .select_related("area", "area__park")
         .order_by("expected_at", "area__name")
     )
@@ -118,7 +105,7 @@ def warning_list(*, actor, park_id=None, area_id=None, active_only: bool = True)
 
 
 def warning_get(*, actor, warning_id) -> CrowdWarning:
-    return _get_or_404(warning_list(actor=actor, active_only=False), warning_id)
+    return get_or_404(warning_list(actor=actor, active_only=False), pk=warning_id)
 
 
 def area_loads(*, actor, park_id, at: datetime) -> list[dict]:
@@ -128,16 +115,17 @@ def area_loads(*, actor, park_id, at: datetime) -> list[dict]:
     hour = timezone.localtime(at).replace(minute=0, second=0, microsecond=0)
     if hour < current_hour():
         counted = (
-            HourlyCount.objects.filter(counter__area__in=areas, starts_at=hour)
+            HourlyCount.objects.visible_to(actor)
+            .filter(counter__area__in=areas, starts_at=hour)
             .values("counter__area_id")
             .annotate(total=Sum("count"))
         )
         values = {row["counter__area_id"]: row["total"] for row in counted}
     else:
         values = dict(
-            ForecastPoint.objects.filter(area__in=areas, starts_at=hour).values_list(
-                "area_id", "expected"
-            )
+            ForecastPoint.objects.visible_to(actor)
+            .filter(area__in=areas, starts_at=hour)
+            .values_list("area_id", "expected")
         )
     result = []
     for area in areas:

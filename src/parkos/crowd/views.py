@@ -2,14 +2,17 @@
 forecast, and the upcoming warnings. Thin: selectors do the work."""
 
 from datetime import datetime, timedelta
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from parkos.core.errors import NotFound
 from parkos.crowd import charts, forecasting, permissions, selectors
 from parkos.crowd.models import WarningStatus
 from parkos.crowd.services.counts import current_hour
@@ -17,6 +20,20 @@ from parkos.crowd.services.counts import current_hour
 HISTORY_DAYS = 3
 HORIZON_CHOICES = (24, 48, 168)
 HEAT_MAP_HOURS = 48
+
+
+def found_or_404(view):
+    """An area absent or out of the reader's sight is a 404 page, as the API's is a 404
+    answer (core.selectors.get_or_404 raises NotFound)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as missing:
+            raise Http404 from missing
+
+    return wrapped
 
 
 def _parks(request):
@@ -78,6 +95,7 @@ def home(request):
 
 
 @login_required
+@found_or_404
 def area_detail(request, area_id):
     permissions.require_view(request.user)
     area = selectors.area_get(actor=request.user, area_id=area_id)
@@ -89,8 +107,10 @@ def area_detail(request, area_id):
     now = current_hour()
     start = now - timedelta(days=HISTORY_DAYS)
     end = now + timedelta(hours=hours)
-    points = selectors.forecast_points(area=area, hours=hours)
-    actual = selectors.actual_counts(area=area, start=start, end=now + timedelta(hours=1))
+    points = selectors.forecast_points(actor=request.user, area=area, hours=hours)
+    actual = selectors.actual_counts(
+        actor=request.user, area=area, start=start, end=now + timedelta(hours=1)
+    )
     holidays = forecasting.holiday_days(
         timezone.localtime(start).date(), timezone.localtime(end).date()
     )

@@ -46,7 +46,7 @@ def _known(getter, field: str, **lookup):
 
 
 def _operated_park(request, park_id: UUID):
-    park = existing(park_selectors.park_get, "park", actor=request.user, park_id=park_id)
+    park = _known(park_selectors.park_get, "park", actor=request.user, park_id=park_id)
     permissions.require_operate(request.user, park.id)
     return park
 
@@ -87,7 +87,7 @@ def device_create(request, payload: DeviceIn):
         raise ValidationFailed.for_field("type", _("Unknown device type."))
     building = floor = unit = gateway = None
     if payload.building:
-        building = existing(
+        building = _known(
             park_selectors.building_get,
             "building",
             actor=request.user,
@@ -97,7 +97,7 @@ def device_create(request, payload: DeviceIn):
         if payload.floor and floor is None:
             raise ValidationFailed.for_field("floor", _("The floor is not in this building."))
     if payload.unit:
-        unit = existing(park_selectors.unit_get, "unit", actor=request.user, unit_id=payload.unit)
+        unit = _known(park_selectors.unit_get, "unit", actor=request.user, unit_id=payload.unit)
     if payload.gateway:
         gateway = _known(
             selectors.device_get, "gateway", actor=request.user, device_id=payload.gateway

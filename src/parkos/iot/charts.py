@@ -6,18 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from parkos.core.charts import SEVERITY_COLOURS
 from parkos.iot import selectors
 from parkos.iot.catalogue import metric_label
 from parkos.iot.models import SEVERITY_ORDER, DeviceKind, ValueKind
 
-STATUS_COLOURS = {
-    "critical": "#d63939",
-    "major": "#f76707",
-    "minor": "#f59f00",
-    "warning": "#fab005",
-    "online": "#2fb344",
-    "offline": "#9aa0ac",
-}
+# A device dot's colour: its worst open alarm's severity, else online or offline.
+STATUS_COLOURS = SEVERITY_COLOURS
 # The key charted for a device of each kind when none is asked for.
 CHART_KEYS = {
     DeviceKind.CLIMATE: "temperature",

@@ -3,6 +3,7 @@ matrix per endpoint and query budgets on the lists."""
 
 import pytest
 
+from crowd.factories import AreaFactory, CounterFactory, CrowdWarningFactory
 from parkos.crowd.models import ForecastPoint
 from parkos.crowd.services import (
     area_forecast_evaluate,
@@ -145,6 +146,24 @@ def test_import_through_the_api(client, crowd, plaza):
         {"park": str(crowd.park.id), "file": good, "create_counters": "true"},
     )
     assert response.status_code == 201 and response.json()["counters_created"] == 1
-    bad = SimpleUploadedFile("c.csv", b"timestamp,sensor,count\n2020-01-01T08:00:00,x,-1\n")
+    bad = SimpleUploadedFile(
+        "c.csv", "timestamp,sensor,count\n2020-01-01T09:00:00,新的,-1\n".encode()
+    )
     response = client.post(f"{API}/counts/import", {"park": str(crowd.park.id), "file": bad})
     assert response.status_code == 422 and "count" in response.json()["fields"]
+
+
+def test_counter_list_query_budget(client, crowd, django_assert_max_num_queries):
+    for area in AreaFactory.create_batch(3, park=crowd.park):
+        CounterFactory.create_batch(2, area=area)
+    client.force_login(crowd.ioc)
+    with django_assert_max_num_queries(8):
+        assert client.get("/api/crowd/counters").json()["count"] == 6
+
+
+def test_warning_list_query_budget(client, crowd, django_assert_max_num_queries):
+    for area in AreaFactory.create_batch(5, park=crowd.park):
+        CrowdWarningFactory(area=area)
+    client.force_login(crowd.ioc)
+    with django_assert_max_num_queries(8):
+        assert client.get("/api/crowd/warnings").json()["count"] == 5

@@ -6,9 +6,17 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from crowd.factories import (
+    AreaFactory,
+    CounterFactory,
+    CrowdWarningFactory,
+    ForecastPointFactory,
+    upper_bound_warning,
+)
 from factories import PASSWORD
+from parkos.crowd.models import Counter
 from parkos.crowd.services import area_update, counter_create, forecasts_refresh
 from parkos.crowd.services.counts import current_hour
 
@@ -119,3 +127,92 @@ def test_warning_list_and_heat_map(client, crowd, forecast_plaza):
     assert point["value"][:2] == [40, 60]
     assert point["value"][3] == round(at.expected)
     assert point["value"][2] == round(at.expected / area.capacity * 100)
+
+
+def _page_as(client, user, url, language="zh-hans", **params):
+    user.language = language
+    user.save(update_fields=["language"])
+    client.force_login(user)
+    with translation.override(language):
+        return client.get(url, params, HTTP_ACCEPT_LANGUAGE=language)
+
+
+@pytest.fixture
+def plaza(crowd, make_area, fill_counts):
+    area = make_area(crowd.park, capacity=12_000, warning=10_000, critical=14_000)
+    counter = counter_create(actor=None, park=crowd.park, name="广场计数器", area=area)
+    fill_counts(counter, end=current_hour(), days=30, peak=5000.0)
+    forecasts_refresh(inline=True)
+    return area
+
+
+@pytest.mark.parametrize("at", ["2026-13-45T99:00", "abc"])
+def test_an_impossible_time_falls_back_to_now_with_a_notice(client, crowd, make_area, at):
+    make_area(crowd.park)
+    response = _page_as(client, crowd.ioc, reverse("crowd:home"), "en", at=at)
+    assert response.status_code == 200
+    assert "is not a valid time; the current hour is shown." in response.content.decode()
+
+
+def test_warning_pages_show_the_bound_and_grouped_counts(client, crowd, make_area):
+    area = make_area(crowd.park, capacity=12_000, warning=10_000, critical=14_000)
+    upper_bound_warning(area)
+    html = _page_as(client, crowd.ioc, reverse("crowd:warnings")).content.decode()
+    assert "10,187" in html and "80% 区间上限" in html
+    area_html = _page_as(client, crowd.ioc, reverse("crowd:area", args=[area.id])).content.decode()
+    assert "12,000" in area_html and "10,000" in area_html
+    assert "可能达 10,187 人次" in area_html
+
+
+def test_area_page_names_the_models_and_draws_a_matching_legend(client, crowd, plaza):
+    model = Counter.objects.get(name="广场计数器").forecast_model
+    assert model
+    response = _page_as(client, crowd.ioc, reverse("crowd:area", args=[plaza.id]) + "?hours=168")
+    html = response.content.decode()
+    assert f"<code>{model}</code>" not in html
+    with translation.override("zh-hans"):
+        label = Counter.objects.get(name="广场计数器").forecast_model_label
+    assert label in html and label != model
+    option = _chart(response, "crowd-area-chart-option")
+    bands = [s for s in option["series"] if s.get("stack")]
+    assert bands and all(s["itemStyle"]["color"] == "#f76707" for s in bands)
+    highest = max(
+        low + width
+        for lower, upper in zip(bands[0::2], bands[1::2], strict=True)
+        for (_m, low), (_n, width) in zip(lower["data"], upper["data"], strict=True)
+    )
+    assert option["yAxis"]["max"] >= highest
+
+
+def test_heat_map_tooltip_groups_thousands(client, crowd, plaza):
+    response = _page_as(client, crowd.ioc, reverse("crowd:home"))
+    point = _chart(response, "crowd-heat-map-option")["series"][0]["data"][0]
+    assert "12,000" in point["tooltip"]["formatter"]
+
+
+class TestPageQueryBudgets:
+    """The list pages cost the same few queries however many areas and warnings they show."""
+
+    @pytest.fixture
+    def busy_park(self, crowd):
+        areas = AreaFactory.create_batch(5, park=crowd.park)
+        for area in areas:
+            CounterFactory(area=area)
+            ForecastPointFactory.create_batch(3, area=area)
+            CrowdWarningFactory(area=area)
+        return areas
+
+    def test_home(self, client, crowd, busy_park, django_assert_max_num_queries):
+        client.force_login(crowd.ioc)
+        with django_assert_max_num_queries(20):
+            assert client.get(reverse("crowd:home")).status_code == 200
+
+    def test_warnings(self, client, crowd, busy_park, django_assert_max_num_queries):
+        client.force_login(crowd.ioc)
+        with django_assert_max_num_queries(20):
+            assert client.get(reverse("crowd:warnings")).status_code == 200
+
+    def test_area(self, client, crowd, busy_park, django_assert_max_num_queries):
+        client.force_login(crowd.ioc)
+        with django_assert_max_num_queries(20):
+            assert client.get(reverse("crowd:area", args=[busy_park[0].id])).status_code == 200

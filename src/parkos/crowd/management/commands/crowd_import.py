@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from parkos.core.errors import ServiceError
 from parkos.crowd.services import counts_import
-from parkos.parks.models import Park
+from parkos.parks import selectors as park_selectors
 
 
 class Command(BaseCommand):
@@ -21,7 +21,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        park = Park.objects.filter(code=options["park"]).first()
+        park = park_selectors.park_list(actor=None).filter(code=options["park"]).first()
         if park is None:
             raise CommandError(f"No park with code {options['park']!r}.")
         try:

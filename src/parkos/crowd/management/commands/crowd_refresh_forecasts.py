@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from parkos.crowd.services import forecasts_refresh
-from parkos.parks.models import Park
+from parkos.parks import selectors as park_selectors
 
 
 class Command(BaseCommand):
@@ -21,7 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         park_id = None
         if options["park"]:
-            park = Park.objects.filter(code=options["park"]).first()
+            park = park_selectors.park_list(actor=None).filter(code=options["park"]).first()
             if park is None:
                 raise CommandError(f"No park with code {options['park']!r}.")
             park_id = park.id
