@@ -223,3 +223,13 @@ def positions_for_candidate(*, candidate: Candidate, limit: int = LIMIT) -> list
         )
         for points, p, reasons in found[:limit]
     ]
+
+
+def applicants_ranked(*, position: Position, applications: list) -> list:
+    """The position's applicants, each with its fit and reasons, best first."""
+    pos = {name: getattr(position, name) for name in POSITION_COLUMNS if "__" not in name}
+    for application in applications:
+        candidate = {name: getattr(application.candidate, name) for name in CANDIDATE_COLUMNS}
+        application.fit, reasons = score(position=pos, candidate=candidate)
+        application.reason_words = [REASONS.render(r) for r in reasons]
+    return sorted(applications, key=lambda a: (-a.fit, a.applied_at))

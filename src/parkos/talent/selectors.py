@@ -435,3 +435,25 @@ def subsidy_get(*, actor, subsidy_id):
     from parkos.talent.models import HousingSubsidy
 
     return get_or_404(HousingSubsidy.objects.visible_to(actor), pk=subsidy_id)
+
+
+def booth_list_of(*, actor, enterprise_id) -> QuerySet[Booth]:
+    return (
+        Booth.objects.visible_to(actor)
+        .filter(enterprise_id=enterprise_id)
+        .select_related("fair")
+        .order_by("-fair__starts_at")
+    )
+
+
+def fair_positions(*, actor, fair: JobFair) -> QuerySet[Position]:
+    return (
+        Position.objects.visible_to(actor)
+        .filter(booth__fair=fair, booth__status=BoothStatus.APPROVED)
+        .select_related("enterprise")
+        .order_by("enterprise__name", "title")
+    )
+
+
+def demand_rows_of(*, actor, enterprise_id, year: int) -> QuerySet[DemandSurvey]:
+    return DemandSurvey.objects.visible_to(actor).filter(enterprise_id=enterprise_id, year=year)
