@@ -25,6 +25,9 @@ class Rule:
     skip_right: str = ""
 
 
+# Providers, products and voucher programmes belong to the whole network, not to one park: their
+# operations are declared for the network roles, for whom "another tenant" does not exist.
+
 # Known list queries above the budget, each with its reason. operationId or URL name -> budget.
 QUERY_BUDGET = 25
 QUERY_EXCEPTIONS: dict[str, tuple[int, str]] = {}
@@ -96,7 +99,7 @@ API = {
     "parkos_marketplace_api_catalogue_provider_list": Rule("ANY", None),
     "parkos_marketplace_api_catalogue_provider_apply": Rule("ANY", None),
     "parkos_marketplace_api_catalogue_provider_detail": Rule("ANY", None),
-    "parkos_marketplace_api_catalogue_provider_verify": Rule("operator", "tenant"),
+    "parkos_marketplace_api_catalogue_provider_verify": Rule("netop", "tenant"),
     "parkos_marketplace_api_catalogue_provider_dashboard": Rule("provider", "tenant"),
     "parkos_marketplace_api_catalogue_ranking": Rule("ANY", None),
     "parkos_marketplace_api_catalogue_product_search": Rule("ANY", None),
@@ -107,7 +110,7 @@ API = {
     "parkos_marketplace_api_catalogue_product_reviews": Rule("ANY", None),
     "parkos_marketplace_api_catalogue_plan_add": Rule("provider", "tenant"),
     "parkos_marketplace_api_catalogue_product_submit": Rule("provider", "tenant"),
-    "parkos_marketplace_api_catalogue_product_review": Rule("operator", "tenant"),
+    "parkos_marketplace_api_catalogue_product_review": Rule("netop", "tenant"),
     "parkos_marketplace_api_orders_order_list": Rule("ANY", None),
     "parkos_marketplace_api_orders_order_place_direct": Rule("tenant", "provider"),
     "parkos_marketplace_api_orders_order_detail": Rule("tenant", "ioc"),
@@ -128,7 +131,7 @@ API = {
     "parkos_marketplace_api_orders_complaint_list": Rule("ANY", None),
     "parkos_marketplace_api_orders_complaint_resolve": Rule("operator", "tenant"),
     "parkos_marketplace_api_vouchers_programme_list": Rule("ANY", None),
-    "parkos_marketplace_api_vouchers_programme_report": Rule("reviewer", "tenant"),
+    "parkos_marketplace_api_vouchers_programme_report": Rule("netreviewer", "tenant"),
     "parkos_marketplace_api_vouchers_application_list": Rule("ANY", None),
     "parkos_marketplace_api_vouchers_voucher_apply": Rule("tenant", "provider"),
     "parkos_marketplace_api_vouchers_grant_list": Rule("ANY", None),
@@ -203,7 +206,7 @@ PAGES = {
     "iot:live": Rule("ioc", "tenant", skip_right="a server-sent event stream: it never ends"),
     "accounts:password_change": Rule("ANY", None),
     "accounts:profile": Rule("ANY", None),
-    "accounts:language": Rule("ANY", None, method="post"),
+    "accounts:language": Rule("PUBLIC", None, method="post"),
     "parks:home": Rule("ANY", None),
     "parks:overview": Rule("ANY", None),
     "parks:enterprise_list": Rule("ANY", None),
