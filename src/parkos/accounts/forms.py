@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -20,3 +21,21 @@ class SignInForm(AuthenticationForm):
         except forms.ValidationError:
             throttle.sign_in_failed(self.request, username)
             raise
+
+
+class LanguageSwitchForm(forms.Form):
+    language = forms.ChoiceField(
+        choices=settings.LANGUAGES, error_messages={"invalid_choice": _("Unknown language.")}
+    )
+    next = forms.CharField(required=False)
+
+
+class TokenCreateForm(forms.Form):
+    name = forms.CharField(label=_("Token name"), max_length=100, required=False, strip=True)
+
+    def clean_name(self):
+        return self.cleaned_data["name"] or "api"
+
+
+class TokenRevokeForm(forms.Form):
+    revoke = forms.UUIDField()

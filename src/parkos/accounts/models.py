@@ -9,6 +9,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from parkos.accounts.fields import ReferenceIdField
+from parkos.core.scoping import ScopedQuerySet
+
+
+class OwnRowsQuerySet(ScopedQuerySet):
+    """Memberships and tokens are seen by the user they belong to; who may act where is
+    asked of accounts.selectors, which read them for the user in question."""
+
+    def visible_to(self, actor):
+        if self.anonymous(actor):
+            return self.none()
+        return self.filter(user=actor)
 
 
 class Role(models.TextChoices):
@@ -65,6 +76,8 @@ class Membership(models.Model):
     organization = GenericForeignKey("organization_type", "organization_id")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = OwnRowsQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
@@ -89,6 +102,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = OwnRowsQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("API token")

@@ -6,7 +6,7 @@ from uuid import UUID
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from parkos.accounts.models import ENTERPRISE_ROLES, Membership, Role, User
+from parkos.accounts.models import ENTERPRISE_ROLES, ApiToken, Membership, Role, User
 
 
 def _memberships(user: User) -> list[Membership]:
@@ -15,7 +15,7 @@ def _memberships(user: User) -> list[Membership]:
         return []
     cached = getattr(user, "_parkos_memberships", None)
     if cached is None:
-        cached = list(Membership.objects.filter(user=user))
+        cached = list(Membership.objects.visible_to(user))
         user._parkos_memberships = cached
     return cached
 
@@ -65,6 +65,13 @@ def user_organization_ids(user: User, model: type[models.Model], *roles: str) ->
     }
 
 
+def token_list(*, actor: User) -> models.QuerySet[ApiToken]:
+    """The actor's own tokens still in use, newest first."""
+    return (
+        ApiToken.objects.visible_to(actor).filter(revoked_at__isnull=True).order_by("-created_at")
+    )
+
+
 def users_with_role(role: str, *, park_id: UUID | None = None) -> models.QuerySet[User]:
     """Active users holding `role` for `park_id` (or network-wide)."""
     filters = models.Q(memberships__role=role)
@@ -86,6 +93,7 @@ def organization_members(obj: models.Model, *roles: str) -> models.QuerySet[User
 __all__ = [
     "Role",
     "organization_members",
+    "token_list",
     "user_enterprise_ids",
     "user_has_role",
     "user_organization_ids",

@@ -2,7 +2,7 @@
 
 from uuid import UUID
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
@@ -12,7 +12,7 @@ from parkos.core.api_errors import existing
 from parkos.core.errors import ValidationFailed
 from parkos.core.pagination import Paging
 from parkos.parks import imports, selectors, services
-from parkos.parks.models import Industry, Park, Zone
+from parkos.parks.models import Industry
 from parkos.parks.schemas import (
     BuildingIn,
     BuildingOut,
@@ -36,7 +36,7 @@ router = Router(tags=["park network"])
 
 
 def _filter_park(request, park: UUID | None) -> UUID | None:
-    if park is not None and not Park.objects.filter(pk=park).exists():
+    if park is not None and not selectors.park_exists(actor=request.user, park_id=park):
         raise ValidationFailed.for_field("park", _("Unknown park."))
     return park
 
@@ -88,9 +88,10 @@ def building_create(request, payload: BuildingIn):
     zone_id = data.pop("zone")
     zone = None
     if zone_id:
-        zone = Zone.objects.filter(pk=zone_id).first()
-        if zone is None:
-            raise ValidationFailed.for_field("zone", _("Unknown zone."))
+        try:
+            zone = selectors.zone_get(actor=request.user, zone_id=zone_id)
+        except Http404:
+            raise ValidationFailed.for_field("zone", _("Unknown zone.")) from None
     return Status(201, services.building_create(actor=request.user, park=park, zone=zone, **data))
 
 

@@ -8,6 +8,29 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from parkos.core.money import MoneyField
+from parkos.core.scoping import ScopedQuerySet
+
+
+class DirectoryQuerySet(ScopedQuerySet):
+    """The park tree and the enterprise directory are the park's public face inside the
+    platform: every signed-in user sees them (permissions.py), and so do the system's own
+    commands and tasks (actor None); a signed-out visitor sees nothing."""
+
+    def visible_to(self, actor):
+        if actor is None:
+            return self.all()
+        return self.none() if self.anonymous(actor) else self.all()
+
+
+class LeaseQuerySet(ScopedQuerySet):
+    """Leases and rents are private: the enterprise's own members and its park's staff."""
+
+    def visible_to(self, actor):
+        if actor is not None and self.anonymous(actor):
+            return self.none()
+        from parkos.parks.permissions import lease_visibility
+
+        return self.filter(lease_visibility(actor))
 
 
 class Industry(models.TextChoices):
@@ -53,6 +76,8 @@ class Park(models.Model):
     )
     opened_on = models.DateField(_("opened on"), null=True, blank=True)
 
+    objects = DirectoryQuerySet.as_manager()
+
     class Meta:
         ordering = ["parent_id", "code"]
         verbose_name = _("park")
@@ -72,6 +97,8 @@ class Zone(models.Model):
         Park, verbose_name=_("park"), on_delete=models.CASCADE, related_name="zones"
     )
     name = models.CharField(_("name"), max_length=100)
+
+    objects = DirectoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["park_id", "name"]
@@ -104,6 +131,8 @@ class Building(models.Model):
         _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
 
+    objects = DirectoryQuerySet.as_manager()
+
     class Meta:
         ordering = ["park_id", "name"]
         constraints = [
@@ -123,6 +152,8 @@ class Floor(models.Model):
     )
     level = models.IntegerField(_("level"))
     name = models.CharField(_("name"), max_length=50, blank=True)
+
+    objects = DirectoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["building_id", "level"]
@@ -145,6 +176,8 @@ class Unit(models.Model):
     area = models.DecimalField(
         _("area (m²)"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
     )
+
+    objects = DirectoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["floor_id", "number"]
@@ -183,6 +216,8 @@ class Enterprise(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = DirectoryQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         indexes = [models.Index(fields=["park", "industry"])]
@@ -207,6 +242,8 @@ class Lease(models.Model):
     end = models.DateField(_("end"))
     monthly_rent = MoneyField(_("monthly rent (CNY)"))
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LeaseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start"]
@@ -236,6 +273,8 @@ class ParkKPI(models.Model):
     output_value = MoneyField(_("annual output (CNY)"), max_digits=18)
     floor_area = models.DecimalField(_("floor area (m²)"), max_digits=12, decimal_places=2)
     investment = MoneyField(_("investment (CNY)"), max_digits=18)
+
+    objects = DirectoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["park_id", "year"]

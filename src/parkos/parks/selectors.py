@@ -4,17 +4,17 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from parkos.parks import permissions
+from parkos.core.errors import NotFound
+from parkos.core.selectors import get_or_404
 from parkos.parks.models import Building, Enterprise, Lease, Park, ParkKPI, Unit, Zone
 
 
 def park_list(*, actor) -> QuerySet[Park]:
-    return Park.objects.select_related("parent").order_by("parent_id", "code")
+    return Park.objects.visible_to(actor).select_related("parent").order_by("parent_id", "code")
 
 
 def park_get(*, actor, park_id) -> Park:
@@ -36,6 +36,8 @@ def park_overview(*, actor, park: Park) -> dict:
 
 
 def _park_overview(park: Park) -> dict:
+    # Totals only, the same for every reader who may see the park (the caller got `park`
+    # through park_get with its actor): no tenant's own lease or rent is shown.
     kpis = list(ParkKPI.objects.filter(park=park).order_by("year"))
     latest = kpis[-1] if kpis else None
     network_ids = [park.id, *park.branches.values_list("id", flat=True)]
@@ -71,12 +73,16 @@ def _park_overview(park: Park) -> dict:
 
 
 def zone_list(*, actor, park_id: UUID | None = None) -> QuerySet[Zone]:
-    zones = Zone.objects.select_related("park")
+    zones = Zone.objects.visible_to(actor).select_related("park")
     return zones.filter(park_id=park_id) if park_id else zones
 
 
 def building_list(*, actor, park_id: UUID | None = None) -> QuerySet[Building]:
-    buildings = Building.objects.select_related("park", "zone").order_by("park_id", "name")
+    buildings = (
+        Building.objects.visible_to(actor)
+        .select_related("park", "zone")
+        .order_by("park_id", "name")
+    )
     return buildings.filter(park_id=park_id) if park_id else buildings
 
 
@@ -87,8 +93,10 @@ def building_get(*, actor, building_id) -> Building:
 def unit_list(
     *, actor, building_id: UUID | None = None, park_id: UUID | None = None
 ) -> QuerySet[Unit]:
-    units = Unit.objects.select_related("floor__building__park").order_by(
-        "floor__building_id", "floor__level", "number"
+    units = (
+        Unit.objects.visible_to(actor)
+        .select_related("floor__building__park")
+        .order_by("floor__building_id", "floor__level", "number")
     )
     if building_id:
         units = units.filter(floor__building_id=building_id)
@@ -108,7 +116,7 @@ def enterprise_list(
     industry: str = "",
     park_id: UUID | None = None,
 ) -> QuerySet[Enterprise]:
-    enterprises = Enterprise.objects.order_by("name", "id")
+    enterprises = Enterprise.objects.visible_to(actor).order_by("name", "id")
     q = (q or "").strip()[:100].lower()
     if q:
         enterprises = enterprises.filter(search_text__contains=q)
@@ -120,12 +128,12 @@ def enterprise_list(
 
 
 def enterprise_get(*, actor, enterprise_id) -> Enterprise:
-    return _get_or_404(Enterprise.objects.select_related("park"), enterprise_id)
+    return _get_or_404(Enterprise.objects.visible_to(actor).select_related("park"), enterprise_id)
 
 
 def lease_list(*, actor, enterprise_id: UUID | None = None) -> QuerySet[Lease]:
     leases = (
-        Lease.objects.filter(permissions.lease_visibility(actor))
+        Lease.objects.visible_to(actor)
         .select_related("unit__floor__building", "enterprise")
         .order_by("-start", "id")
     )
@@ -143,9 +151,18 @@ def active_leases(*, actor, enterprise_id: UUID, on=None) -> QuerySet[Lease]:
     return lease_list(actor=actor, enterprise_id=enterprise_id).filter(start__lte=on, end__gte=on)
 
 
+def zone_get(*, actor, zone_id) -> Zone:
+    return _get_or_404(zone_list(actor=actor), zone_id)
+
+
+def park_exists(*, actor, park_id) -> bool:
+    return park_list(actor=actor).filter(pk=park_id).exists()
+
+
 def _get_or_404(queryset: QuerySet, pk):
-    """Absent, invisible and malformed ids all look the same from outside."""
+    """The kernel's lookup; its NotFound is given as Http404, which other apps' callers
+    (core.api_errors.existing among them) catch to turn an unknown id into a field error."""
     try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, ValidationError) as missing:
+        return get_or_404(queryset, pk=pk)
+    except NotFound as missing:
         raise Http404 from missing
