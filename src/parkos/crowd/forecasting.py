@@ -28,7 +28,6 @@ from parkos.crowd.forecast.engine import (
 )
 from parkos.crowd.forecast.errors import CountsFileError, ForecastInputError
 from parkos.crowd.forecast.features import MAX_HORIZON_HOURS
-from parkos.crowd.forecast.io import read_counts_csv
 
 __all__ = [
     "MAX_HORIZON_HOURS",
@@ -38,7 +37,6 @@ __all__ = [
     "SensorChoice",
     "forecast_counts",
     "holiday_days",
-    "read_counts_file",
 ]
 
 BOUNDS = tuple(INTERVAL_QUANTILES)  # lower_95, lower_80, upper_80, upper_95
@@ -56,12 +54,6 @@ def time_zone() -> str:
 def engine_settings(horizon_hours: int) -> EngineSettings:
     overrides = getattr(settings, "CROWD_ENGINE_SETTINGS", {})
     return EngineSettings(horizon_hours=horizon_hours, **overrides)
-
-
-def read_counts_file(source) -> pd.DataFrame:
-    """The validated long frame (`timestamp` naive local, `sensor`, `count` with NaN gaps);
-    raises `CountsFileError` with the row and field at fault."""
-    return read_counts_csv(source)
 
 
 def to_aware(naive: pd.Series) -> list[dt.datetime]:
