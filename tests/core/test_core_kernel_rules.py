@@ -320,6 +320,7 @@ ALLOWED_ARROWS = {
     # (on_approved, on_rejected...) in the registry from its AppConfig.ready().
     ("relief", "parkos.approvals.registry", None),
     ("marketplace", "parkos.approvals.registry", None),
+    ("talent", "parkos.approvals.registry", None),
     # The role vocabulary is the shared language of every permission check; it lives beside
     # the membership it is stored in. (Moving it to accounts/roles.py would retire this entry.)
     ("*", "parkos.accounts.models", frozenset({"Role", "ENTERPRISE_ROLES", "PROPERTY_ROLES"})),
