@@ -106,3 +106,32 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_profile_token_list_has_a_query_budget_and_forms_keep_input(
+    client, django_assert_max_num_queries
+):
+    from parkos.accounts.services import token_create
+
+    user = UserFactory()
+    for index in range(20):
+        token_create(user=user, name=f"t{index}")
+    client.login(username=user.username, password=PASSWORD)
+    with django_assert_max_num_queries(8):
+        page = client.get("/accounts/profile/")
+    assert page.content.decode().count("<code>") == 20
+    created = client.post("/accounts/profile/", {"name": "  "}).content.decode()
+    assert 'data-testid="new-token"' in created
+    assert ApiToken.objects.filter(user=user, name="api").exists()
+    refused = client.post("/accounts/profile/", {"revoke": "not-an-id"})
+    assert refused.status_code == 200
+    assert ApiToken.objects.filter(user=user, revoked_at__isnull=True).count() == 21
+
+
+def test_an_unknown_language_is_refused_with_a_message(client):
+    user = UserFactory()
+    client.login(username=user.username, password=PASSWORD)
+    response = client.post("/accounts/language/", {"language": "xx", "next": "/accounts/profile/"})
+    assert response.status_code == 302 and response["Location"] == "/accounts/profile/"
+    user.refresh_from_db()
+    assert user.language == "zh-hans"

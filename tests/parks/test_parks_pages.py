@@ -73,3 +73,36 @@ def test_pages_need_sign_in(client, network):
     ):
         response = client.get(path)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_list_pages_have_a_query_budget(client, network, django_assert_max_num_queries):
+    from factories import ParkFactory
+    from parkos.parks import services
+
+    for index in range(10):
+        ParkFactory(parent=network.park, code=f"branch-{index}")
+        ParkKPIFactory(park=network.park, year=2010 + index)
+    for rent in range(20):
+        services.lease_update(
+            actor=network.operator, lease=network.lease, monthly_rent=str(20000 + rent)
+        )
+    sign_in(client, network.operator)
+    for path in (f"/parks/{network.park.id}/", "/audit/"):
+        with django_assert_max_num_queries(14):
+            assert client.get(path).status_code == 200
+
+
+def test_an_import_report_page_has_a_query_budget(client, network, django_assert_max_num_queries):
+    from parkos.parks.imports import import_start
+
+    lines = ["企业名称,统一社会信用代码,行业"] + [f"公司{i},bad{i},ai" for i in range(60)]
+    job = import_start(
+        actor=network.operator,
+        park=network.park,
+        file_name="bad.csv",
+        content="\n".join(lines).encode(),
+    )
+    sign_in(client, network.operator)
+    with django_assert_max_num_queries(10):
+        page = client.get(f"/imports/{job.id}/")
+    assert page.content.decode().count("<tr>") == 61
