@@ -112,7 +112,7 @@ class ImportRowError(models.Model):
     job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="row_errors")
     row = models.PositiveIntegerField(_("row"))
     column = models.CharField(_("column"), max_length=64, blank=True)
-    value = models.CharField(_("value"), max_length=200, blank=True)
+    value = models.CharField(_("cell"), max_length=200, blank=True)
     title = models.CharField(_("name"), max_length=200, blank=True)
     message = models.TextField(_("problem"))
 

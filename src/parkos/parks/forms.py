@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from parkos.core.forms import ServiceForm
 
@@ -9,7 +10,7 @@ from parkos.core.forms import ServiceForm
 class EnterpriseImportForm(ServiceForm):
     park = forms.TypedChoiceField(label=_("Park"), coerce=str)
     file = forms.FileField(
-        label=_("File"),
+        label=pgettext_lazy("upload", "File"),
         help_text=_("CSV (UTF-8 or GBK) or Excel .xlsx"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx"}),
     )

@@ -6,7 +6,7 @@ its column by label and the reason. Registered from ParksConfig.ready."""
 
 from typing import Any
 
-from django.utils.translation import get_language, gettext_lazy, override
+from django.utils.translation import get_language, gettext_lazy, override, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from parkos.core import imports as kernel
@@ -33,7 +33,9 @@ COLUMNS = (
     kernel.Column("industry", gettext_lazy("Industry"), ("行业",), required=True),
     kernel.Column("size", gettext_lazy("Size"), ("规模", "企业规模")),
     kernel.Column("headcount", gettext_lazy("Headcount"), ("人数", "员工人数", "employees")),
-    kernel.Column("description", gettext_lazy("Description"), ("简介", "企业简介")),
+    kernel.Column(
+        "description", pgettext_lazy("enterprise", "Description"), ("简介", "企业简介", "说明")
+    ),
     kernel.Column("park", gettext_lazy("Park code"), ("园区", "园区代码", "park")),
 )
 WRITTEN_FIELDS = ["name", "name_en", "park", "industry", "size", "headcount", "description"]
