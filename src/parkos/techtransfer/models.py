@@ -21,6 +21,7 @@ from parkos.techtransfer.taxonomy import (
     DropReason,
     IpType,
     LegalStatus,
+    Mode,
     PatentType,
     TechField,
 )
@@ -125,6 +126,10 @@ class Achievement(models.Model):
         return reverse("techtransfer:achievement_detail", args=[self.pk])
 
     @property
+    def mode_labels(self) -> list[str]:
+        return [Mode(m).label for m in self.modes if m in Mode.values]
+
+    @property
     def match_text(self) -> str:
         return "\n".join(
             t for t in (self.title, self.title_en, self.description, self.description_en) if t
@@ -186,6 +191,10 @@ class Demand(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("techtransfer:demand_detail", args=[self.pk])
+
+    @property
+    def mode_labels(self) -> list[str]:
+        return [Mode(m).label for m in self.modes if m in Mode.values]
 
     @property
     def match_text(self) -> str:

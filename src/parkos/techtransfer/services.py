@@ -132,7 +132,7 @@ def achievement_create(*, actor, institution: Institution, **data) -> Achievemen
     clean = _achievement_clean(data)
     achievement = Achievement.objects.create(institution=institution, created_by=actor, **clean)
     if data.get("submit", True):
-        ACHIEVEMENT.fire(achievement, "submit", actor=actor)
+        achievement = ACHIEVEMENT.fire(achievement, "submit", actor=actor)
     return achievement
 
 
@@ -256,7 +256,7 @@ def demand_create(
         actor=actor,
         action="techtransfer.demand.create",
         instance=demand,
-        changes={"budget": [None, amount]},
+        changes={"budget": [None, str(amount)]},
     )
     return demand
 
@@ -554,7 +554,7 @@ def contract_register(
         actor=actor,
         action="techtransfer.contract.register",
         instance=contract,
-        changes={"amount": [None, total], "technology_amount": [None, technology]},
+        changes={"amount": [None, str(total)], "technology_amount": [None, str(technology)]},
     )
     return contract
 
@@ -603,7 +603,7 @@ def call_create(
         actor=actor,
         action="techtransfer.call.create",
         instance=call,
-        changes={"reward": [None, amount]},
+        changes={"reward": [None, str(amount)]},
     )
     return call
 
