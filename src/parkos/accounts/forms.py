@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from parkos.accounts import throttle
+from parkos.accounts.errors import AccountsError
 
 
 class SignInForm(AuthenticationForm):
@@ -15,7 +16,9 @@ class SignInForm(AuthenticationForm):
     def clean(self):
         username = self.data.get("username", "")
         if throttle.sign_in_blocked(self.request, username):
-            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
+            raise forms.ValidationError(
+                self.error_messages["throttled"], code=AccountsError.THROTTLED
+            )
         try:
             return super().clean()
         except forms.ValidationError:

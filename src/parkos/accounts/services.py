@@ -10,6 +10,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parkos.accounts.errors import AccountsError
 from parkos.accounts.models import ApiToken, Membership, Role, User, hash_token
 from parkos.core.errors import ValidationFailed
 
@@ -25,7 +26,9 @@ def user_create(
     is_superuser: bool = False,
 ) -> User:
     if User.objects.filter(username=username).exists():
-        raise ValidationFailed.for_field("username", _("This username is taken."), code="taken")
+        raise ValidationFailed.for_field(
+            "username", _("This username is taken."), code=AccountsError.USERNAME_TAKEN
+        )
     user = User(
         username=username,
         display_name=display_name,
@@ -90,7 +93,7 @@ def token_issue_for_credentials(*, request, username: str, password: str) -> str
     if user is None or not user.is_active:
         raise ValidationFailed(
             _("The username or password is wrong."),
-            code="invalid_credentials",
+            code=AccountsError.INVALID_CREDENTIALS,
             fields={"password": [_("The username or password is wrong.")]},
         )
     _token, raw = token_create(user=user, name="api")

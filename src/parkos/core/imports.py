@@ -23,6 +23,7 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
@@ -36,6 +37,20 @@ from parkos.core.errors import NotFound, ServiceError, ValidationFailed
 from parkos.core.models import ImportJob, ImportRowError, ImportStatus
 
 logger = logging.getLogger(__name__)
+
+
+class ImportErrorCode(StrEnum):
+    """The `code` of an import's refusal: of the file as a whole, or of its rows."""
+
+    EMPTY = "empty"
+    TOO_LARGE = "too_large"
+    TOO_MANY_ROWS = "too_many_rows"
+    ENCODING = "encoding"
+    UNREADABLE = "unreadable"
+    UNKNOWN_COLUMN = "unknown_column"
+    MISSING_COLUMNS = "missing_columns"
+    ROWS_REFUSED = "rows_refused"
+
 
 PROGRESS_EVERY = 500
 XLSX_MAGIC = b"PK\x03\x04"
@@ -128,7 +143,7 @@ class ImportRefused(ValidationFailed):
     IMPORT_MAX_ERRORS of them; `error_count` counts them all. `fields` maps each column
     key to its problems ("Row 4: ...") for callers that show field errors."""
 
-    default_code = "rows_refused"
+    default_code = ImportErrorCode.ROWS_REFUSED
 
     def __init__(self, importer: Importer, errors: list[RowError], error_count: int, total: int):
         self.errors = errors
@@ -195,14 +210,14 @@ def decode_text(content: bytes) -> str:
     if b"\x00" in content[:4096]:
         raise _file_error(
             _("The file is not UTF-8 or GBK text (it looks like UTF-16 or a binary file)."),
-            "encoding",
+            ImportErrorCode.ENCODING,
         )
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return content.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise _file_error(_("The file is neither UTF-8 nor GBK text."), "encoding")
+    raise _file_error(_("The file is neither UTF-8 nor GBK text."), ImportErrorCode.ENCODING)
 
 
 def cell_text(value: Any) -> str:
@@ -241,12 +256,12 @@ class Table:
 
     def __init__(self, importer: Importer, file_name: str, content: bytes):
         if not content.strip():
-            raise _file_error(_("The file is empty."), "empty")
+            raise _file_error(_("The file is empty."), ImportErrorCode.EMPTY)
         if len(content) > importer.byte_limit:
             raise _file_error(
                 _("The file is larger than %(mb)s MB.")
                 % {"mb": importer.byte_limit // (1024 * 1024)},
-                "too_large",
+                ImportErrorCode.TOO_LARGE,
             )
         self.importer = importer
         self.is_xlsx = content[:4] == XLSX_MAGIC or file_name.lower().endswith(".xlsx")
@@ -260,7 +275,7 @@ class Table:
                 self._dialect = csv.excel
         header = next(self._records(), None)
         if header is None:
-            raise _file_error(_("The file is empty."), "empty")
+            raise _file_error(_("The file is empty."), ImportErrorCode.EMPTY)
         self.positions = self._resolve(header)
         self.total = self._count()
 
@@ -273,7 +288,8 @@ class Table:
                 yield from csv.reader(io.StringIO(self._text), self._dialect)
             except csv.Error as broken:
                 raise _file_error(
-                    _("The file is not valid CSV: %(detail)s") % {"detail": broken}, "unreadable"
+                    _("The file is not valid CSV: %(detail)s") % {"detail": broken},
+                    ImportErrorCode.UNREADABLE,
                 ) from broken
 
     def _resolve(self, header: list[Any]) -> dict[str, int]:
@@ -299,7 +315,7 @@ class Table:
                 }
                 raise ValidationFailed(
                     message,
-                    code="unknown_column",
+                    code=ImportErrorCode.UNKNOWN_COLUMN,
                     fields={"file": [message], unknown[0]: [message]},
                 )
         missing = [c for c in self.importer.columns if c.required and c.key not in positions]
@@ -309,7 +325,7 @@ class Table:
             }
             raise ValidationFailed(
                 message,
-                code="missing_columns",
+                code=ImportErrorCode.MISSING_COLUMNS,
                 fields={"file": [message], **{column.key: [message] for column in missing}},
             )
         return positions
@@ -327,10 +343,10 @@ class Table:
                 raise _file_error(
                     _("The file has more than %(limit)s rows; split it into smaller files.")
                     % {"limit": f"{limit:,}"},
-                    "too_many_rows",
+                    ImportErrorCode.TOO_MANY_ROWS,
                 )
         if not count:
-            raise _file_error(_("The file has a header but no rows."), "empty")
+            raise _file_error(_("The file has a header but no rows."), ImportErrorCode.EMPTY)
         return count
 
     def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
@@ -364,9 +380,11 @@ def _open_xlsx(content: bytes):
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as broken:
-        raise _file_error(_("The spreadsheet cannot be read."), "unreadable") from broken
+        raise _file_error(
+            _("The spreadsheet cannot be read."), ImportErrorCode.UNREADABLE
+        ) from broken
     if not workbook.worksheets:
-        raise _file_error(_("The file is empty."), "empty")
+        raise _file_error(_("The file is empty."), ImportErrorCode.EMPTY)
     return workbook
 
 
@@ -690,6 +708,7 @@ def import_report_xlsx(*, job: ImportJob) -> bytes:
 __all__ = [
     "Column",
     "ImportContext",
+    "ImportErrorCode",
     "ImportJob",
     "ImportRefused",
     "ImportRowError",

@@ -13,6 +13,7 @@ from parkos.core.errors import Conflict, FieldErrors, ValidationFailed
 from parkos.core.money import to_cny
 from parkos.parks import permissions
 from parkos.parks.credit_code import credit_code_problem, normalize_credit_code
+from parkos.parks.errors import ParksError
 from parkos.parks.models import (
     Building,
     Enterprise,
@@ -410,7 +411,7 @@ def lease_create(
         raise Conflict(
             _("Unit %(unit)s is already let from %(start)s to %(end)s.")
             % {"unit": unit.number, "start": clash.start, "end": clash.end},
-            code="lease_overlap",
+            code=ParksError.LEASE_OVERLAP,
             fields={"start": [_("Overlaps another lease of this unit.")]},
         )
     lease = Lease.objects.create(
@@ -445,7 +446,7 @@ def lease_update(*, actor, lease: Lease, **changes) -> Lease:
         raise Conflict(
             _("Unit %(unit)s is already let from %(start)s to %(end)s.")
             % {"unit": lease.unit.number, "start": clash.start, "end": clash.end},
-            code="lease_overlap",
+            code=ParksError.LEASE_OVERLAP,
             fields={"start": [_("Overlaps another lease of this unit.")]},
         )
     lease.start, lease.end, lease.monthly_rent = start, end, rent
