@@ -289,3 +289,21 @@ PAGES = {
     "crowd:area": Rule("ioc", "tenant"),
     "crowd:warnings": Rule("ioc", "tenant"),
 }
+
+
+def _merge_app_modules() -> None:
+    from matrix.apps import app_modules
+
+    for module in app_modules():
+        for table, extra in (
+            (API, getattr(module, "API", {})),
+            (PAGES, getattr(module, "PAGES", {})),
+        ):
+            clash = set(table) & set(extra)
+            if clash:
+                raise ValueError(f"{module.__name__} declares again: {sorted(clash)}")
+            table.update(extra)
+        QUERY_EXCEPTIONS.update(getattr(module, "QUERY_EXCEPTIONS", {}))
+
+
+_merge_app_modules()

@@ -461,14 +461,21 @@ BUILDERS = (
 )
 
 
+def _name(builder) -> str:
+    return builder.__name__ if builder.__module__ == __name__ else builder.__module__
+
+
 def world_build() -> World:
     """Builds both tenants, builder by builder; a failing builder is recorded, not raised
     (the park network, which every other builder stands on, is the exception)."""
     from django.db import transaction
 
+    from matrix.apps import app_modules
+
     _SHARED.clear()
     world = World(tenants={key: Tenant(key) for key in TENANTS})
-    for builder in BUILDERS:
+    extra = tuple(module.build for module in app_modules() if hasattr(module, "build"))
+    for builder in (*BUILDERS, *extra):
         started = time.perf_counter()
         for index, key in enumerate(TENANTS):
             if builder is _park_network:
@@ -478,6 +485,6 @@ def world_build() -> World:
                 with transaction.atomic():
                     builder(world.tenants[key], index)
             except Exception:
-                world.broken[f"{builder.__name__}({key})"] = traceback.format_exc(limit=-3)
-        world.timings[builder.__name__] = time.perf_counter() - started
+                world.broken[f"{_name(builder)}({key})"] = traceback.format_exc(limit=-3)
+        world.timings[_name(builder)] = time.perf_counter() - started
     return world
