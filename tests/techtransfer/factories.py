@@ -6,6 +6,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
+from factories import EnterpriseFactory
 from parkos.techtransfer.models import (
     Achievement,
     AchievementStatus,
@@ -13,7 +14,6 @@ from parkos.techtransfer.models import (
     Institution,
 )
 from parkos.techtransfer.patents import with_check
-from factories import EnterpriseFactory
 
 
 class InstitutionFactory(factory.django.DjangoModelFactory):
