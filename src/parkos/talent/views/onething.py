@@ -17,7 +17,7 @@ from parkos.parks.selectors import park_list
 from parkos.talent import permissions, selectors, services
 from parkos.talent.forms import LedgerCheckForm, OneThingForm
 from parkos.talent.ledger import ledger_verify_one
-from parkos.talent.models import DocumentKind
+from parkos.talent.models import DocumentKind, SubCaseStatus
 from parkos.talent.services.onething import SERVICES
 from parkos.talent.views.common import acted, page
 
@@ -83,6 +83,9 @@ def onething_detail(request, application_id):
     labels = dict(DocumentKind.choices)
     for subcase in subcases:
         subcase.case = cases.get(str(subcase.id))
+        if subcase.case is not None and subcase.case.status == "returned":
+            # The engine asked the applicant for changes: the sub-case waits on them.
+            subcase.status = SubCaseStatus.RETURNED
         subcase.document_rows = [
             {"label": labels.get(d["code"], d["code"]), "provided": d["provided"]}
             for d in subcase.documents
