@@ -8,7 +8,7 @@ from ninja.pagination import paginate
 
 from parkos.core.errors import NotFound, ValidationFailed
 from parkos.core.pagination import Paging
-from parkos.marketplace import selectors
+from parkos.marketplace import permissions, selectors
 from parkos.marketplace.schemas import (
     CategoryTreeOut,
     DashboardOut,
@@ -158,6 +158,7 @@ def product_create(request, payload: ProductIn):
         provider = selectors.provider_get(actor=request.user, provider_id=data.pop("provider"))
     except NotFound as missing:
         raise ValidationFailed.for_field("provider", _("Unknown provider.")) from missing
+    permissions.require_provider_staff(request.user, provider.id)
     data["category"] = selectors.category_get(code=data["category"])
     product = catalogue.product_create(actor=request.user, provider=provider, **data)
     return Status(201, _product_detail(request, product.id))

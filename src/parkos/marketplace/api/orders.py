@@ -2,6 +2,7 @@
 
 from uuid import UUID
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import paginate
@@ -35,6 +36,9 @@ router = Router(tags=["cloud service supermarket"])
 
 
 def _product_and_plan(request, product_id, plan_id):
+    # Only an enterprise's members buy: anyone else is refused before their input is read.
+    if not permissions.can_buy(request.user):
+        raise PermissionDenied
     try:
         product = selectors.product_get(actor=request.user, product_id=product_id)
     except NotFound as missing:

@@ -2,6 +2,7 @@
 
 from uuid import UUID
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from ninja import Router, Status
@@ -61,6 +62,8 @@ def application_list(request):
 
 @router.post("/voucher-applications", response={201: ApplicationOut})
 def voucher_apply(request, payload: ApplicationIn):
+    if not permissions.enterprise_ids(request.user):
+        raise PermissionDenied
     try:
         programme = selectors.programme_get(actor=request.user, programme_id=payload.programme)
     except NotFound as missing:

@@ -53,7 +53,7 @@ def transition(
 
 def _locked(order: Order, actor) -> Order:
     """The order, locked, if the actor may see it; otherwise it does not exist for them."""
-    visible = Order.objects.filter(permissions.order_visibility(actor), pk=order.pk)
+    visible = Order.objects.visible_to(actor).filter(pk=order.pk)
     # Only the order row: locking its product too would queue every order of that product.
     locked = (
         visible.select_for_update(of=("self",)).select_related("product__category", "plan").first()

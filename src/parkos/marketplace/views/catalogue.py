@@ -201,6 +201,7 @@ def review_queue(request):
 @not_found_as_404
 @require_POST
 def product_review(request, product_id):
+    permissions.require_operator(request.user)
     product = selectors.product_get(actor=request.user, product_id=product_id)
     form = ProductReviewForm(request.POST)
     try:

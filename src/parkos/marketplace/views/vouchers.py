@@ -86,6 +86,7 @@ def _first_error(form) -> str:
 @not_found_as_404
 @require_POST
 def claims_decide(request):
+    permissions.require_operator(request.user)
     form = ClaimsDecideForm(request.POST)
     if not form.is_valid():
         messages.error(request, _first_error(form))
@@ -105,6 +106,7 @@ def claims_decide(request):
 @not_found_as_404
 @require_POST
 def clawbacks_settle(request):
+    permissions.require_operator(request.user)
     form = ClawbacksSettleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _first_error(form))
