@@ -1,14 +1,16 @@
 """Pages of technology transfer: forms in, services and selectors, templates out."""
 
+from functools import wraps
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from parkos.core.errors import ServiceError, ValidationFailed
+from parkos.core.errors import Forbidden, NotFound, ServiceError, ValidationFailed
 from parkos.parks.selectors import park_list
 from parkos.techtransfer import charts, exports, permissions, selectors, services
 from parkos.techtransfer.forms import (
@@ -25,6 +27,22 @@ from parkos.techtransfer.forms import (
 from parkos.techtransfer.taxonomy import ContractType, TechField
 from parkos.techtransfer.texts import MATCH_TEXTS
 from parkos.techtransfer.workflows import ACHIEVEMENT, CALL, DEAL, MATCH, PROPOSAL
+
+
+def found_or_404(view):
+    """Selectors raise core's NotFound and services core's Forbidden; a page answers them as
+    Django's 404 and 403, as the API does."""
+
+    @wraps(view)
+    def page(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as missing:
+            raise Http404(str(missing.message)) from missing
+        except Forbidden as refused:
+            raise PermissionDenied(str(refused.message)) from refused
+
+    return page
 
 
 def _page(request, queryset, per_page=20):
@@ -46,6 +64,7 @@ def _refused(request, error: ServiceError):
 
 
 @login_required
+@found_or_404
 def home(request):
     user = request.user
     context = {
@@ -65,6 +84,7 @@ def home(request):
 
 
 @login_required
+@found_or_404
 def achievement_list(request):
     field = request.GET.get("field") or None
     status = request.GET.get("status") or None
@@ -88,6 +108,7 @@ def achievement_list(request):
 
 
 @login_required
+@found_or_404
 def achievement_new(request):
     institutions = list(selectors.institutions_of(actor=request.user))
     if not institutions:
@@ -110,6 +131,7 @@ def achievement_new(request):
 
 
 @login_required
+@found_or_404
 def achievement_detail(request, achievement_id):
     achievement = selectors.achievement_get(actor=request.user, achievement_id=achievement_id)
     user = request.user
@@ -135,6 +157,7 @@ def achievement_detail(request, achievement_id):
 
 
 @login_required
+@found_or_404
 @require_POST
 def achievement_action(request, achievement_id):
     achievement = selectors.achievement_get(actor=request.user, achievement_id=achievement_id)
@@ -156,6 +179,7 @@ def achievement_action(request, achievement_id):
 
 
 @login_required
+@found_or_404
 def demand_list(request):
     field = request.GET.get("field") or None
     if field not in TechField.values:
@@ -169,6 +193,7 @@ def demand_list(request):
 
 
 @login_required
+@found_or_404
 def demand_new(request):
     enterprise_ids = sorted(permissions.enterprise_ids(request.user), key=str)
     if not enterprise_ids:
@@ -189,6 +214,7 @@ def demand_new(request):
 
 
 @login_required
+@found_or_404
 def demand_detail(request, demand_id):
     demand = selectors.demand_get(actor=request.user, demand_id=demand_id)
     services.demand_match(actor=request.user, demand=demand)
@@ -208,6 +234,7 @@ def demand_detail(request, demand_id):
 
 
 @login_required
+@found_or_404
 def match_detail(request, match_id):
     match = selectors.match_get(actor=request.user, match_id=match_id)
     _worded([match])
@@ -224,6 +251,7 @@ def match_detail(request, match_id):
 
 
 @login_required
+@found_or_404
 @require_POST
 def match_action(request, match_id):
     match = selectors.match_get(actor=request.user, match_id=match_id)
@@ -252,6 +280,7 @@ def match_action(request, match_id):
 
 
 @login_required
+@found_or_404
 def deal_board(request):
     if not permissions.is_staff(request.user):
         raise PermissionDenied
@@ -263,6 +292,7 @@ def deal_board(request):
 
 
 @login_required
+@found_or_404
 def deal_detail(request, deal_id):
     deal = selectors.deal_get(actor=request.user, deal_id=deal_id)
     actions = [a for a in DEAL.actions_for(deal, request.user) if a.code != "drop"]
@@ -288,6 +318,7 @@ def deal_detail(request, deal_id):
 
 
 @login_required
+@found_or_404
 @require_POST
 def deal_action(request, deal_id):
     deal = selectors.deal_get(actor=request.user, deal_id=deal_id)
@@ -314,6 +345,7 @@ def deal_action(request, deal_id):
 
 
 @login_required
+@found_or_404
 def contract_new(request, deal_id):
     deal = selectors.deal_get(actor=request.user, deal_id=deal_id)
     if not permissions.may_move_deal(request.user, deal):
@@ -337,6 +369,7 @@ def contract_new(request, deal_id):
 
 
 @login_required
+@found_or_404
 def contract_list(request):
     return render(
         request,
@@ -349,6 +382,7 @@ def contract_list(request):
 
 
 @login_required
+@found_or_404
 def contract_detail(request, contract_id):
     contract = selectors.contract_get(actor=request.user, contract_id=contract_id)
     form = AttachmentForm(request.POST or None, request.FILES or None)
@@ -376,6 +410,7 @@ def contract_detail(request, contract_id):
 
 
 @login_required
+@found_or_404
 def contract_export(request):
     permissions.require_staff(request.user)
     content = exports.contracts_xlsx(selectors.contract_list(actor=request.user))
@@ -387,6 +422,7 @@ def contract_export(request):
 
 
 @login_required
+@found_or_404
 def statistics(request):
     stats = selectors.contract_statistics(actor=request.user)
     fields, types = dict(TechField.choices), dict(ContractType.choices)
@@ -410,6 +446,7 @@ def statistics(request):
 
 
 @login_required
+@found_or_404
 def call_list(request):
     return render(
         request,
@@ -422,6 +459,7 @@ def call_list(request):
 
 
 @login_required
+@found_or_404
 def call_new(request):
     enterprise_ids = sorted(permissions.enterprise_ids(request.user), key=str)
     if not enterprise_ids:
@@ -440,6 +478,7 @@ def call_new(request):
 
 
 @login_required
+@found_or_404
 def call_detail(request, call_id):
     call = selectors.call_get(actor=request.user, call_id=call_id)
     proposals = list(selectors.proposal_list(actor=request.user, call=call))
@@ -471,6 +510,7 @@ def call_detail(request, call_id):
 
 
 @login_required
+@found_or_404
 @require_POST
 def call_action(request, call_id):
     call = selectors.call_get(actor=request.user, call_id=call_id)
@@ -484,6 +524,7 @@ def call_action(request, call_id):
 
 
 @login_required
+@found_or_404
 @require_POST
 def proposal_action(request, proposal_id):
     proposal = selectors.proposal_get(actor=request.user, proposal_id=proposal_id)
