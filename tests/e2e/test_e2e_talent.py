@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from parkos.core.hashchain import purge_for_tests
@@ -29,6 +30,9 @@ def fair_world(transactional_db):
         report=lambda line: None,
     )
     enterprise = context.extra["tenant_enterprises"]["tenant"]
+    # The URL configuration imports every app's API (the crowd app loads LightGBM): load it
+    # here, in the live server's process, rather than inside the browser's first page load.
+    reverse("talent:home")
     now = timezone.now()
     fair = JobFair.objects.create(
         park=enterprise.park,
@@ -150,6 +154,7 @@ def test_housing_subsidy_capped_approved_and_sealed(page, fair_world):
     page.check("#id_first_home")
     page.check("#id_in_district")
     page.click("[data-testid=onething-submit]")
+    page.wait_for_load_state()
     page.wait_for_selector("[data-testid=subcase-housing]")
     housing = page.locator("[data-testid=subcase-housing]")
     assert "¥600,000.00" in housing.locator("[data-testid=subsidy-amount]").inner_text()
