@@ -2,7 +2,6 @@
 
 from uuid import UUID
 
-from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
@@ -18,8 +17,8 @@ from parkos.approvals.schemas import (
     ApproveIn,
     BatchApproveIn,
     CaseDetailOut,
+    CaseEventOut,
     CaseOut,
-    EventOut,
     NotificationOut,
     NotificationsReadIn,
     ProcessIn,
@@ -28,7 +27,7 @@ from parkos.approvals.schemas import (
     ReturnIn,
     UnreadOut,
 )
-from parkos.core.errors import ValidationFailed
+from parkos.core.errors import NotFound, ValidationFailed
 from parkos.core.pagination import Paging
 
 router = Router(tags=["approvals"])
@@ -103,7 +102,7 @@ def case_withdraw(request, case_id: UUID):
     return _detail(request, services.case_withdraw(actor=request.user, case=case))
 
 
-@router.post("/cases/{case_id}/comments", response={201: EventOut})
+@router.post("/cases/{case_id}/comments", response={201: CaseEventOut})
 def case_comment(
     request, case_id: UUID, text: Form[str] = "", attachment: File[UploadedFile] = None
 ):
@@ -114,11 +113,12 @@ def case_comment(
 
 @router.post("/batch-approve", response=list[CaseOut])
 def batch_approve(request, payload: BatchApproveIn):
+    services.batch_approve_allowed(actor=request.user)
     cases = []
     for case_id in payload.cases:
         try:
             cases.append(selectors.case_get(actor=request.user, case_id=case_id))
-        except Http404 as missing:
+        except NotFound as missing:
             raise ValidationFailed.for_field("cases", _("Unknown case.")) from missing
     return services.case_approve_batch(actor=request.user, cases=cases, comment=payload.comment)
 

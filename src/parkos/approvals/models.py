@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from parkos.accounts.models import Role
+from parkos.core.scoping import ScopedQuerySet
 
 
 class Scope(models.TextChoices):
@@ -51,6 +52,57 @@ class EventKind(models.TextChoices):
     OVERDUE = "overdue", _("Overdue")
 
 
+class ProcessQuerySet(ScopedQuerySet):
+    """Processes are the network's configuration, not a tenant's data: every signed-in user
+    reads them (an applicant sees which steps their case will take)."""
+
+    def visible_to(self, actor):
+        return self.none() if self.anonymous(actor) else self.all()
+
+
+class CaseQuerySet(ScopedQuerySet):
+    """A case is seen by its applicant side, its enterprise, its park's operators and the
+    reviewers of its process (permissions.visibility); acting on it depends on the move."""
+
+    def visible_to(self, actor):
+        if self.anonymous(actor):
+            return self.none()
+        from parkos.approvals import permissions
+
+        return self.filter(permissions.visibility(actor))
+
+    def actionable_by(self, actor, action: str):
+        """Reviewers decide (approve, return, reject) the cases on a step they review; the
+        applicant side submits, resubmits and withdraws; whoever sees a case comments."""
+        if self.anonymous(actor):
+            return self.none()
+        from parkos.approvals import permissions
+
+        if action in ("approve", "return", "reject"):
+            return self.filter(permissions.reviewing(actor))
+        if action in ("submit", "resubmit", "withdraw"):
+            return self.filter(permissions.applicant_side(actor))
+        return self.visible_to(actor)
+
+
+class CasePartQuerySet(ScopedQuerySet):
+    """Rows that belong to a case (its events, attachments): seen with the case."""
+
+    def visible_to(self, actor):
+        if self.anonymous(actor):
+            return self.none()
+        return self.filter(case__in=Case.objects.visible_to(actor).values("pk"))
+
+
+class NotificationQuerySet(ScopedQuerySet):
+    """A notification is its recipient's alone."""
+
+    def visible_to(self, actor):
+        if self.anonymous(actor):
+            return self.none()
+        return self.filter(user_id=actor.pk)
+
+
 class Process(models.Model):
     """An approval process as operators configure it: ordered steps, each reviewed by a role."""
 
@@ -64,6 +116,8 @@ class Process(models.Model):
     allow_batch = models.BooleanField(_("batch approval allowed"), default=False)
     active = models.BooleanField(pgettext_lazy("approval process", "active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProcessQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -154,6 +208,8 @@ class Case(models.Model):
     created_at = models.DateTimeField(pgettext_lazy("approval case", "created"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = CaseQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         indexes = [
@@ -189,6 +245,8 @@ class SignOffRecord(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
 
+    objects = CasePartQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -205,6 +263,8 @@ class StepCompletion(models.Model):
     step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="+")
     round = models.PositiveIntegerField()
     at = models.DateTimeField(auto_now_add=True)
+
+    objects = CasePartQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -234,6 +294,8 @@ class CaseEvent(models.Model):
     to_status = models.CharField(max_length=16, blank=True)
     text = models.TextField(pgettext_lazy("approval case", "comment"), blank=True)
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    objects = CasePartQuerySet.as_manager()
 
     class Meta:
         ordering = ["at"]
@@ -265,6 +327,8 @@ class Attachment(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = CasePartQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at"]
         verbose_name = _("attachment")
@@ -284,6 +348,8 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=300, blank=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

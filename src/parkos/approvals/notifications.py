@@ -40,9 +40,7 @@ def notify(*, user, title, url: str, body="") -> None:
 
 
 def notification_list(*, actor) -> QuerySet[Notification]:
-    if not getattr(actor, "is_authenticated", False):
-        return Notification.objects.none()
-    return Notification.objects.filter(user=actor)
+    return Notification.objects.visible_to(actor)
 
 
 def _unread_key(user_id) -> str:

@@ -116,6 +116,14 @@ def can_review(user, case: Case) -> bool:
     return Case.objects.filter(pk=case.pk).filter(reviewing(user)).exists()
 
 
+def reviews_anything(user) -> bool:
+    """Whether `user` holds a role that some step of a process is reviewed by: the right to
+    use the reviewer's tools (batch approval) at all, whatever waits in their inbox today."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Step.objects.filter(role__in=_held_roles(user)).exists()
+
+
 def is_applicant_side(user, case: Case) -> bool:
     return Case.objects.filter(pk=case.pk).filter(applicant_side(user)).exists()
 

@@ -2,7 +2,8 @@
 reviewer scope other than the built-in ones is resolved. Apps register in `ready()`; the
 engine imports no domain app."""
 
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -18,6 +19,9 @@ class Subject:
     on_rejected: Callable | None = None
     on_withdrawn: Callable | None = None
     describe: Callable[[str], str] | None = None
+    # The same for many subjects at once ({subject_id: words}), so a list page asks the app
+    # once per kind instead of once per row.
+    describe_many: Callable[[list[str]], dict[str, str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -40,11 +44,12 @@ def register_subject(
     on_rejected: Callable | None = None,
     on_withdrawn: Callable | None = None,
     describe: Callable[[str], str] | None = None,
+    describe_many: Callable[[list[str]], dict[str, str]] | None = None,
 ) -> None:
     """Hooks are called as `hook(case=case, actor=actor)` inside the transaction that brings
     the case to its final state: a hook that fails undoes the decision."""
     _subjects[subject_type] = Subject(
-        subject_type, on_approved, on_rejected, on_withdrawn, describe
+        subject_type, on_approved, on_rejected, on_withdrawn, describe, describe_many
     )
 
 
@@ -62,6 +67,23 @@ def describe(subject_type: str, subject_id: str) -> str:
     if found is None or found.describe is None:
         return ""
     return str(found.describe(subject_id))
+
+
+def describe_all(subjects: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """What each (subject_type, subject_id) is, in words: one call per kind of application
+    whose app describes many at once, one per subject otherwise."""
+    by_type: dict[str, list[str]] = defaultdict(list)
+    for subject_type, subject_id in subjects:
+        by_type[subject_type].append(str(subject_id))
+    found: dict[tuple[str, str], str] = {}
+    for subject_type, ids in by_type.items():
+        entry = _subjects.get(subject_type)
+        if entry is not None and entry.describe_many is not None:
+            words = entry.describe_many(ids)
+            found.update({(subject_type, i): str(words.get(i, "")) for i in ids})
+        else:
+            found.update({(subject_type, i): describe(subject_type, i) for i in ids})
+    return found
 
 
 def register_scope(scope: str, *, cases: Callable, reviewers: Callable) -> None:

@@ -60,14 +60,14 @@ class CaseOut(Schema):
     created_at: datetime
 
 
-class AttachmentOut(Schema):
+class CaseAttachmentOut(Schema):
     id: UUID
     name: str
     content_type: str
     size: int
 
 
-class EventOut(Schema):
+class CaseEventOut(Schema):
     id: UUID
     kind: str
     actor: UUID | None = Field(None, alias="actor_id")
@@ -76,7 +76,7 @@ class EventOut(Schema):
     to_status: str
     text: str
     at: datetime
-    attachments: list[AttachmentOut] = Field(default_factory=list)
+    attachments: list[CaseAttachmentOut] = Field(default_factory=list)
 
     @staticmethod
     def resolve_attachments(event):
@@ -84,11 +84,11 @@ class EventOut(Schema):
 
 
 class CaseDetailOut(CaseOut):
-    events: list[EventOut] = Field(..., alias="timeline")
+    events: list[CaseEventOut] = Field(..., alias="timeline")
     actions: list[str]
 
 
-class CommentIn(Schema):
+class CaseCommentIn(Schema):
     text: str = ""
 
 

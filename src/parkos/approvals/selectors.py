@@ -2,12 +2,10 @@
 
 from uuid import UUID
 
-from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
-from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from parkos.approvals import permissions
 from parkos.approvals.models import (
     RETIRED,
     Attachment,
@@ -18,22 +16,18 @@ from parkos.approvals.models import (
     Step,
 )
 from parkos.approvals.workflows import CASE_WORKFLOW
+from parkos.core.selectors import get_or_404
 
-
-def _cases() -> QuerySet[Case]:
-    return Case.objects.select_related("process", "current_step", "applicant", "enterprise", "park")
+CASE_RELATIONS = ("process", "current_step", "applicant", "enterprise", "park")
 
 
 def case_list(*, actor) -> QuerySet[Case]:
     """Every case `actor` may read."""
-    return _cases().filter(permissions.visibility(actor))
+    return Case.objects.visible_to(actor).select_related(*CASE_RELATIONS)
 
 
 def case_get(*, actor, case_id) -> Case:
-    try:
-        return case_list(actor=actor).get(pk=case_id)
-    except (Case.DoesNotExist, ValueError, ValidationError) as missing:
-        raise Http404 from missing
+    return get_or_404(case_list(actor=actor), _("No such case."), pk=case_id)
 
 
 def case_for_subject(*, actor, subject_type: str, subject_id: str) -> Case | None:
@@ -74,7 +68,11 @@ def inbox(
         round=OuterRef("round"),
         user_id=actor.pk if getattr(actor, "is_authenticated", False) else None,
     )
-    cases = _cases().filter(permissions.reviewing(actor)).exclude(Exists(signed))
+    cases = (
+        Case.objects.actionable_by(actor, "approve")
+        .select_related(*CASE_RELATIONS)
+        .exclude(Exists(signed))
+    )
     if process_code:
         cases = cases.filter(process__code=process_code)
     if park_id:
@@ -86,29 +84,27 @@ def inbox(
 
 def my_cases(*, actor, status: str | None = None) -> QuerySet[Case]:
     """The cases `actor` applied for, or their enterprise did."""
-    cases = _cases().filter(permissions.applicant_side(actor))
+    cases = Case.objects.actionable_by(actor, "withdraw").select_related(*CASE_RELATIONS)
     if status:
         cases = cases.filter(status=status)
     return cases.order_by("-created_at", "id")
 
 
 def case_timeline(*, actor, case: Case) -> list[CaseEvent]:
-    """The events of a case the actor has already been allowed to read."""
+    """The events of a case, as far as `actor` may read it (nothing when they may not)."""
+    attachments = Attachment.objects.visible_to(actor).order_by("name")
     return list(
-        CaseEvent.objects.filter(case=case)
+        CaseEvent.objects.visible_to(actor)
+        .filter(case=case)
         .select_related("actor", "step")
-        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("name")))
+        .prefetch_related(Prefetch("attachments", queryset=attachments))
         .order_by("at", "id")
     )
 
 
 def attachment_get(*, actor, attachment_id) -> Attachment:
-    try:
-        return Attachment.objects.select_related("case").get(
-            pk=attachment_id, case__in=case_list(actor=actor)
-        )
-    except (Attachment.DoesNotExist, ValueError, ValidationError) as missing:
-        raise Http404 from missing
+    attachments = Attachment.objects.visible_to(actor).select_related("case")
+    return get_or_404(attachments, _("No such attachment."), pk=attachment_id)
 
 
 def case_actions(*, actor, case: Case) -> list[str]:
@@ -120,17 +116,16 @@ def process_list(*, actor, subject_type: str | None = None) -> QuerySet[Process]
     """Every process, with its current steps (retired ones left out); with `subject_type`,
     only the processes made for that kind of application."""
     current = Step.objects.filter(position__lt=RETIRED).order_by("position")
-    processes = Process.objects.prefetch_related(Prefetch("steps", queryset=current))
+    processes = Process.objects.visible_to(actor).prefetch_related(
+        Prefetch("steps", queryset=current)
+    )
     if subject_type is not None:
         processes = processes.filter(subject_type=subject_type)
     return processes.order_by("name")
 
 
 def process_get(*, actor, process_id) -> Process:
-    try:
-        return process_list(actor=actor).get(pk=process_id)
-    except (Process.DoesNotExist, ValueError, ValidationError) as missing:
-        raise Http404 from missing
+    return get_or_404(process_list(actor=actor), _("No such process."), pk=process_id)
 
 
 def days_left(case: Case) -> int | None:

@@ -42,6 +42,7 @@ __all__ = [
     "ATTACHMENT_ACCEPT",
     "TEXT_MAX_LENGTH",
     "attachment_check",
+    "batch_approve_allowed",
     "case_approve",
     "case_approve_batch",
     "case_comment",
@@ -318,9 +319,17 @@ def case_approve(*, actor, case: Case, comment: str = "") -> Case:
     return _approve_locked(_locked_for(case, actor, "approve"), actor, comment)
 
 
+def batch_approve_allowed(*, actor) -> None:
+    """Refuse (403) someone who reviews nothing, before their choice of cases is read."""
+    if not permissions.reviews_anything(actor):
+        raise Forbidden(_("Only reviewers approve applications."))
+
+
 @transaction.atomic
 def case_approve_batch(*, actor, cases: list[Case], comment: str = "") -> list[Case]:
-    """Approve several cases at once, all or none; only processes that allow it."""
+    """Approve several cases at once, all or none; only processes that allow it. Who may is
+    said first: someone who reviews nothing is refused before their choice is looked at."""
+    batch_approve_allowed(actor=actor)
     if not cases:
         raise ValidationFailed.for_field("cases", _("Choose at least one case."))
     for case in cases:
@@ -377,7 +386,7 @@ def case_comment(*, actor, case: Case, text: str, attachment=None) -> CaseEvent:
     text = _text(text, "text")
     if not text and attachment is None:
         raise ValidationFailed.for_field("text", _("Write a comment or attach a file."))
-    if not case.__class__.objects.filter(pk=case.pk).filter(permissions.visibility(actor)).exists():
+    if not Case.objects.actionable_by(actor, "comment").filter(pk=case.pk).exists():
         raise Forbidden(_("You cannot comment on this case."))
     content_type = attachment_check(attachment) if attachment is not None else ""
     event = case_event_record(case, kind=EventKind.COMMENTED, actor=actor, text=text)
