@@ -3,26 +3,28 @@
 
 from uuid import UUID
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from parkos.core.errors import ValidationFailed
+from parkos.core.errors import NotFound, ValidationFailed
 from parkos.core.pagination import Paging
 from parkos.parks.selectors import enterprise_get, lease_get, park_get
-from parkos.relief import selectors, services
+from parkos.relief import permissions, selectors, services
+from parkos.relief.errors import ReliefError
 from parkos.relief.schemas import (
     AdjustmentOut,
-    ApplicationIn,
-    ApplicationOut,
     ArrearsIn,
     ProgrammeDetailOut,
     ProgrammeIn,
-    ProgrammeOut,
-    QuoteIn,
     QuoteOut,
+    ReliefApplicationIn,
+    ReliefApplicationOut,
+    ReliefProgrammeOut,
+    ReliefQuoteIn,
     ReportRow,
 )
 from parkos.relief.workflows import PROGRAMME_WORKFLOW
@@ -30,16 +32,23 @@ from parkos.relief.workflows import PROGRAMME_WORKFLOW
 router = Router(tags=["rent relief"])
 
 
+# Lookups of ids named in a body: an unknown one is a field error, not a 404. The park
+# network's selectors answer Http404 or core's NotFound; both mean the same here.
+MISSING = (Http404, NotFound)
+
+
 def _lease(request, lease_id):
     try:
         return lease_get(actor=request.user, lease_id=lease_id)
-    except Http404 as missing:
+    except MISSING as missing:
         raise ValidationFailed.for_field(
-            "lease", _("This lease is not one of your enterprise's."), code="foreign_lease"
+            "lease",
+            _("This lease is not one of your enterprise's."),
+            code=ReliefError.FOREIGN_LEASE,
         ) from missing
 
 
-@router.get("/programmes", response=list[ProgrammeOut])
+@router.get("/programmes", response=list[ReliefProgrammeOut])
 @paginate(Paging)
 def programme_list(request):
     return selectors.programme_list(actor=request.user)
@@ -57,7 +66,7 @@ def programme_detail(request, programme_id: UUID):
     )
 
 
-@router.post("/programmes", response={201: ProgrammeOut})
+@router.post("/programmes", response={201: ReliefProgrammeOut})
 def programme_create(request, payload: ProgrammeIn):
     data = payload.dict()
     park_id = data.pop("park")
@@ -65,7 +74,7 @@ def programme_create(request, payload: ProgrammeIn):
     if park_id:
         try:
             park = park_get(actor=request.user, park_id=park_id)
-        except Http404 as missing:
+        except MISSING as missing:
             raise ValidationFailed.for_field("park", _("Unknown park.")) from missing
     return Status(201, services.programme_create(actor=request.user, park=park, **data))
 
@@ -79,8 +88,9 @@ def programme_publish(request, programme_id: UUID):
 
 
 @router.post("/programmes/{programme_id}/quote", response=QuoteOut)
-def programme_quote(request, programme_id: UUID, payload: QuoteIn):
+def programme_quote(request, programme_id: UUID, payload: ReliefQuoteIn):
     programme = selectors.programme_get(actor=request.user, programme_id=programme_id)
+    services.application_allowed(actor=request.user)
     _revenue, quote = services.application_check(
         actor=request.user,
         programme=programme,
@@ -90,23 +100,24 @@ def programme_quote(request, programme_id: UUID, payload: QuoteIn):
     return quote
 
 
-@router.get("/applications", response=list[ApplicationOut])
+@router.get("/applications", response=list[ReliefApplicationOut])
 @paginate(Paging)
 def application_list(request, programme: UUID | None = None, status: str | None = None):
     return selectors.application_list(actor=request.user, programme_id=programme, status=status)
 
 
-@router.get("/applications/{application_id}", response=ApplicationOut)
+@router.get("/applications/{application_id}", response=ReliefApplicationOut)
 def application_detail(request, application_id: UUID):
     application = selectors.application_get(actor=request.user, application_id=application_id)
     return selectors.applications_with_cases(actor=request.user, applications=[application])[0]
 
 
-@router.post("/applications", response={201: ApplicationOut})
-def application_submit(request, payload: ApplicationIn):
+@router.post("/applications", response={201: ReliefApplicationOut})
+def application_submit(request, payload: ReliefApplicationIn):
+    services.application_allowed(actor=request.user)
     try:
         programme = selectors.programme_get(actor=request.user, programme_id=payload.programme)
-    except Http404 as missing:
+    except NotFound as missing:
         raise ValidationFailed.for_field(
             "programme", pgettext("relief programme", "Unknown programme.")
         ) from missing
@@ -129,10 +140,6 @@ def adjustment_list(request, lease: UUID | None = None):
 
 @router.get("/report", response=list[ReportRow])
 def report(request, programme: UUID | None = None):
-    from django.core.exceptions import PermissionDenied
-
-    from parkos.relief import permissions
-
     if not permissions.is_staff(request.user):
         raise PermissionDenied
     return selectors.relief_report(actor=request.user, programme_id=programme)
@@ -142,7 +149,7 @@ def report(request, programme: UUID | None = None):
 def arrears(request, payload: ArrearsIn):
     try:
         enterprise = enterprise_get(actor=request.user, enterprise_id=payload.enterprise)
-    except Http404 as missing:
+    except MISSING as missing:
         raise ValidationFailed.for_field("enterprise", _("Unknown enterprise.")) from missing
     services.arrears_flag(
         actor=request.user, enterprise=enterprise, note=payload.note, active=payload.active

@@ -9,12 +9,13 @@ class ReliefConfig(AppConfig):
 
     def ready(self):
         from parkos.approvals.registry import register_subject
-        from parkos.relief import services
+        from parkos.relief import selectors, services
 
         register_subject(
             services.SUBJECT,
             on_approved=services.on_case_approved,
             on_rejected=services.on_case_rejected,
             on_withdrawn=services.on_case_withdrawn,
-            describe=services.describe_application,
+            describe=selectors.describe_application,
+            describe_many=selectors.describe_applications,
         )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from parkos.core.money import MoneyField
+from parkos.core.scoping import ScopedQuerySet
 
 
 class ReliefKind(models.TextChoices):
@@ -28,6 +29,57 @@ class ApplicationStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", pgettext_lazy("application", "Withdrawn")
+
+
+class ProgrammeQuerySet(ScopedQuerySet):
+    """Operators and reviewers see their parks' programmes; enterprises the published ones
+    that cover their park (permissions.programme_visibility). Every move of a programme
+    (publish, close) is for the operators of its park, whatever `action` names."""
+
+    def visible_to(self, actor):
+        if self.anonymous(actor):
+            return self.none()
+        from parkos.relief import permissions
+
+        return self.filter(permissions.programme_visibility(actor))
+
+    def actionable_by(self, actor, action: str):
+        if self.anonymous(actor):
+            return self.none()
+        from parkos.relief import permissions
+
+        return self.visible_to(actor).filter(permissions.programme_management(actor))
+
+
+class ApplicationQuerySet(ScopedQuerySet):
+    """The enterprise's members and its park's staff (permissions.application_visibility)."""
+
+    def visible_to(self, actor):
+        if self.anonymous(actor):
+            return self.none()
+        from parkos.relief import permissions
+
+        return self.filter(permissions.application_visibility(actor))
+
+
+class AdjustmentQuerySet(ScopedQuerySet):
+    """A rent adjustment is seen with the application it came from."""
+
+    def visible_to(self, actor):
+        if self.anonymous(actor):
+            return self.none()
+        return self.filter(application__in=ReliefApplication.objects.visible_to(actor).values("pk"))
+
+
+class ArrearsQuerySet(ScopedQuerySet):
+    """Who is behind with the rent is the park staff's knowledge, not other tenants'."""
+
+    def visible_to(self, actor):
+        if self.anonymous(actor):
+            return self.none()
+        from parkos.relief import permissions
+
+        return self.filter(permissions.arrears_visibility(actor))
 
 
 class ReliefProgramme(models.Model):
@@ -72,6 +124,8 @@ class ReliefProgramme(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
 
+    objects = ProgrammeQuerySet.as_manager()
+
     class Meta:
         ordering = ["-period_start", "name"]
         constraints = [
@@ -113,6 +167,8 @@ class ArrearsFlag(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ArrearsQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -163,6 +219,8 @@ class ReliefApplication(models.Model):
     created_at = models.DateTimeField(_("applied"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
+    objects = ApplicationQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         constraints = [
@@ -212,6 +270,8 @@ class RentAdjustment(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AdjustmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -67,6 +67,30 @@ def programme_visibility(user) -> Q:
     return visible
 
 
+def programme_management(user) -> Q:
+    """The programmes `user` publishes and closes: those of the parks they operate, and the
+    network-wide ones for a network-wide operator."""
+    ids = operator_park_ids(user)
+    if ids is None:
+        return Q()
+    return Q(park_id__in=ids) if ids else NOTHING
+
+
+def arrears_visibility(user) -> Q:
+    """Arrears flags of the enterprises in the parks `user` works for, as a filter."""
+    staff = staff_park_ids(user)
+    if staff is None:
+        return Q()
+    return Q(enterprise__park_id__in=staff) if staff else NOTHING
+
+
+def may_apply(user) -> bool:
+    """Whether `user` applies for relief at all: an admin of some enterprise."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return bool(user_enterprise_ids(user, roles=(Role.ENTERPRISE_ADMIN,)))
+
+
 def application_visibility(user) -> Q:
     if not getattr(user, "is_authenticated", False):
         return NOTHING

@@ -5,7 +5,7 @@ from uuid import UUID
 from ninja import Field, Schema
 
 
-class ProgrammeOut(Schema):
+class ReliefProgrammeOut(Schema):
     id: UUID
     name: str
     description: str
@@ -24,7 +24,7 @@ class ProgrammeOut(Schema):
     status: str
 
 
-class ProgrammeDetailOut(ProgrammeOut):
+class ProgrammeDetailOut(ReliefProgrammeOut):
     # The moves the caller may make on the programme now (publish, close).
     actions: list[str]
 
@@ -47,7 +47,7 @@ class ProgrammeIn(Schema):
     publish: bool = False
 
 
-class QuoteIn(Schema):
+class ReliefQuoteIn(Schema):
     lease: UUID
     declared_revenue: Decimal | None = None
 
@@ -59,11 +59,11 @@ class QuoteOut(Schema):
     breakdown: dict
 
 
-class ApplicationIn(QuoteIn):
+class ReliefApplicationIn(ReliefQuoteIn):
     programme: UUID
 
 
-class ApplicationOut(Schema):
+class ReliefApplicationOut(Schema):
     id: UUID
     programme: UUID = Field(..., alias="programme_id")
     enterprise: UUID = Field(..., alias="enterprise_id")

@@ -2,12 +2,15 @@
 
 from collections import defaultdict
 from decimal import Decimal
+from uuid import UUID
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet, Sum
-from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from parkos.approvals.selectors import cases_for_subjects
+from parkos.core.selectors import get_or_404
 from parkos.relief import permissions
 from parkos.relief.models import (
     ApplicationStatus,
@@ -20,28 +23,34 @@ from parkos.relief.models import (
 SUBJECT = "relief.application"
 
 
-def _get(queryset: QuerySet, pk):
-    try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, ValidationError) as missing:
-        raise Http404 from missing
-
-
 def programme_list(*, actor) -> QuerySet[ReliefProgramme]:
     return (
-        ReliefProgramme.objects.filter(permissions.programme_visibility(actor))
+        ReliefProgramme.objects.visible_to(actor)
         .select_related("park")
         .order_by("-period_start", "name")
     )
 
 
 def programme_get(*, actor, programme_id) -> ReliefProgramme:
-    return _get(programme_list(actor=actor), programme_id)
+    return get_or_404(
+        programme_list(actor=actor),
+        pgettext("relief programme", "Unknown programme."),
+        pk=programme_id,
+    )
+
+
+def programme_get_to_manage(*, actor, programme_id) -> ReliefProgramme:
+    """A programme whose moves (publish, close) `actor` makes: one they cannot see is not
+    found, one they see but do not run is refused (403) before anything else is looked at."""
+    programme = programme_get(actor=actor, programme_id=programme_id)
+    if not ReliefProgramme.objects.actionable_by(actor, "manage").filter(pk=programme.pk).exists():
+        raise PermissionDenied
+    return programme
 
 
 def application_list(*, actor, programme_id=None, status: str | None = None):
     applications = (
-        ReliefApplication.objects.filter(permissions.application_visibility(actor))
+        ReliefApplication.objects.visible_to(actor)
         .select_related("programme", "enterprise", "park", "lease__unit__floor__building")
         .order_by("-created_at", "id")
     )
@@ -53,7 +62,9 @@ def application_list(*, actor, programme_id=None, status: str | None = None):
 
 
 def application_get(*, actor, application_id) -> ReliefApplication:
-    return _get(application_list(actor=actor), application_id)
+    return get_or_404(
+        application_list(actor=actor), _("No such relief application."), pk=application_id
+    )
 
 
 def applications_with_cases(*, actor, applications) -> list[ReliefApplication]:
@@ -84,9 +95,9 @@ def has_arrears(*, enterprise_id) -> bool:
 
 
 def adjustment_list(*, actor, lease_id=None) -> QuerySet[RentAdjustment]:
-    adjustments = RentAdjustment.objects.filter(
-        application__in=ReliefApplication.objects.filter(permissions.application_visibility(actor))
-    ).select_related("lease__unit", "enterprise", "park")
+    adjustments = RentAdjustment.objects.visible_to(actor).select_related(
+        "lease__unit", "enterprise", "park"
+    )
     if lease_id:
         adjustments = adjustments.filter(lease_id=lease_id)
     return adjustments
@@ -127,3 +138,33 @@ def relief_report(*, actor, programme_id=None) -> list[dict]:
         }
         for row in rows
     ]
+
+
+def describe_applications(subject_ids: list[str]) -> dict[str, str]:
+    """What each application is, in words, for the approvals inbox and case page (one query
+    for a page of cases). The engine has already decided who may read the case."""
+    found = {}
+    applications = ReliefApplication.objects.select_related("enterprise", "lease__unit").filter(
+        pk__in=[i for i in subject_ids if _is_uuid(i)]
+    )
+    for application in applications:
+        found[str(application.id)] = _(
+            "Rent relief ¥%(amount)s · %(enterprise)s · unit %(unit)s"
+        ) % {
+            "amount": f"{application.amount:,.2f}",
+            "enterprise": application.enterprise.name,
+            "unit": application.lease.unit,
+        }
+    return found
+
+
+def describe_application(subject_id: str) -> str:
+    return describe_applications([subject_id]).get(str(subject_id), "")
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        UUID(str(value))
+    except ValueError:
+        return False
+    return True

@@ -300,8 +300,15 @@ def _programme_open(programme: ReliefProgramme, today: date) -> None:
         )
 
 
+def application_allowed(*, actor) -> None:
+    """Refuse (403) someone who applies for no enterprise, before their input is read."""
+    if not permissions.may_apply(actor):
+        raise Forbidden(_("Only an enterprise's admin applies for rent relief."))
+
+
 def application_check(*, actor, programme, lease, declared_revenue=None):
     """Validate an application without writing: the lease, the revenue, the rules."""
+    application_allowed(actor=actor)
     if lease is None or not permissions.can_apply_for(actor, lease.enterprise_id):
         raise ValidationFailed.for_field(
             "lease",
@@ -435,18 +442,3 @@ def on_case_rejected(*, case, actor) -> None:
 
 def on_case_withdrawn(*, case, actor) -> None:
     _decided(case, actor, ApplicationStatus.WITHDRAWN)
-
-
-def describe_application(subject_id: str) -> str:
-    application = (
-        ReliefApplication.objects.select_related("enterprise", "lease__unit")
-        .filter(pk=subject_id)
-        .first()
-    )
-    if application is None:
-        return ""
-    return _("Rent relief ¥%(amount)s · %(enterprise)s · unit %(unit)s") % {
-        "amount": f"{application.amount:,.2f}",
-        "enterprise": application.enterprise.name,
-        "unit": application.lease.unit,
-    }

@@ -1,5 +1,7 @@
 """Pages of rent relief: programmes, the application form with its live quote, the report."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,12 +16,26 @@ from parkos.accounts.models import Role
 from parkos.accounts.selectors import user_enterprise_ids
 from parkos.approvals.selectors import case_for_subject
 from parkos.approvals.services import ATTACHMENT_ACCEPT as ACCEPT
-from parkos.core.errors import FieldErrors, ServiceError, ValidationFailed
+from parkos.core.errors import FieldErrors, NotFound, ServiceError, ValidationFailed
 from parkos.parks.selectors import lease_list, park_list
-from parkos.relief import permissions, selectors, services
+from parkos.relief import charts, permissions, selectors, services
 from parkos.relief.forms import ApplicationForm, ProgrammeActionForm, ProgrammeForm
 from parkos.relief.models import ProgrammeStatus, ReliefKind
 from parkos.relief.workflows import PROGRAMME_WORKFLOW
+
+
+def found_or_404(view):
+    """A page asked for a programme that is absent or out of the reader's sight is Django's
+    404 page, as the API's answer is a 404 (selectors raise core's NotFound)."""
+
+    @wraps(view)
+    def page(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as missing:
+            raise Http404(str(missing.message)) from missing
+
+    return page
 
 
 def _my_leases(request, programme):
@@ -53,6 +69,7 @@ def home(request):
 
 
 @login_required
+@found_or_404
 def programme_detail(request, programme_id):
     programme = selectors.programme_get(actor=request.user, programme_id=programme_id)
     applications = selectors.applications_with_cases(
@@ -74,6 +91,7 @@ def programme_detail(request, programme_id):
 
 
 @login_required
+@found_or_404
 @require_POST
 def quote(request, programme_id):
     """The HTMX partial under the form: the amount the rules give, before submitting."""
@@ -96,6 +114,7 @@ def quote(request, programme_id):
 
 
 @login_required
+@found_or_404
 @require_POST
 def apply(request, programme_id):
     programme = selectors.programme_get(actor=request.user, programme_id=programme_id)
@@ -212,8 +231,7 @@ PROGRAMME_DONE = {
 }
 
 
-def _programme_fire(request, programme_id, action: str):
-    programme = selectors.programme_get(actor=request.user, programme_id=programme_id)
+def _programme_fire(request, programme, action: str):
     moves = {"publish": services.programme_publish, "close": services.programme_close}
     try:
         moves[action](actor=request.user, programme=programme)
@@ -225,20 +243,25 @@ def _programme_fire(request, programme_id, action: str):
 
 
 @login_required
+@found_or_404
 @require_POST
 def programme_act(request, programme_id):
-    """A move of the programme, as its page's buttons post it."""
+    """A move of the programme, as its page's buttons post it. Who may is decided before
+    the posted action is read: a refused caller learns nothing from a redirect."""
+    programme = selectors.programme_get_to_manage(actor=request.user, programme_id=programme_id)
     form = ProgrammeActionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Unknown action."))
-        return redirect("relief:programme_detail", programme_id=programme_id)
-    return _programme_fire(request, programme_id, form.cleaned_data["action"])
+        return redirect("relief:programme_detail", programme_id=programme.id)
+    return _programme_fire(request, programme, form.cleaned_data["action"])
 
 
 @login_required
+@found_or_404
 @require_POST
 def programme_publish(request, programme_id):
-    return _programme_fire(request, programme_id, "publish")
+    programme = selectors.programme_get_to_manage(actor=request.user, programme_id=programme_id)
+    return _programme_fire(request, programme, "publish")
 
 
 @login_required
@@ -255,18 +278,7 @@ def report(request):
         "total": sum((row["total"] for row in rows), start=0),
         "pending": sum(row["pending"] for row in rows),
     }
-    chart = {
-        "tooltip": {"trigger": "axis"},
-        "xAxis": {"type": "category", "data": [row["park"] for row in rows]},
-        "yAxis": {"type": "value", "name": _("CNY")},
-        "series": [
-            {
-                "type": "bar",
-                "name": _("Relief granted"),
-                "data": [float(row["total"]) for row in rows],
-            }
-        ],
-    }
+    chart = charts.relief_by_park_chart(rows)
     context = {
         "rows": rows,
         "totals": totals,
