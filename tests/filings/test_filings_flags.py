@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.utils import translation
 
-from parkos.filings import flags
+from parkos.filings import flags, selectors
 
 BASE = {
     "total_staff": 100,
@@ -91,14 +91,14 @@ def test_flags_are_explained_in_the_readers_language():
         due_on=date(2026, 3, 2),
     )
     with translation.override("en"):
-        english = flags.explain_all(found)
+        english = selectors.flag_reasons(found)
     assert english[0] == (
         "Total staff went from 100 to 200 since “第9周”: a change of 100%, "
         "more than the 30% allowed."
     )
     assert "registered headcount of 100" in english[2]
     with translation.override("zh-hans"):
-        chinese = flags.explain_all(found)
+        chinese = selectors.flag_reasons(found)
     assert "第9周" in chinese[0] and "100%" in chinese[0]
     assert chinese[0] != english[0]
 

@@ -8,14 +8,14 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from parkos.core.errors import ValidationFailed
+from parkos.core.errors import NotFound, ValidationFailed
 from parkos.core.pagination import Paging
 from parkos.filings import dashboard, exports, permissions, selectors, services
 from parkos.filings.schemas import (
-    DashboardOut,
+    FilingDashboardOut,
+    FilingRoundIn,
+    FilingRoundOut,
     RoundDetailOut,
-    RoundIn,
-    RoundOut,
     SubmissionDetailOut,
     SubmissionIn,
     SubmissionOut,
@@ -26,24 +26,24 @@ from parkos.parks import selectors as parks
 router = Router(tags=["re-opening ledger"])
 
 
-class RoundFilters(Schema):
+class FilingRoundFilters(Schema):
     park: UUID | None = None
     status: str = ""
 
 
-@router.get("/rounds", response=list[RoundOut])
+@router.get("/rounds", response=list[FilingRoundOut])
 @paginate(Paging)
-def round_list(request, filters: Query[RoundFilters]):
+def round_list(request, filters: Query[FilingRoundFilters]):
     return selectors.round_list(actor=request.user, park_id=filters.park, status=filters.status)
 
 
-@router.post("/rounds", response={201: RoundOut})
-def round_open(request, payload: RoundIn):
+@router.post("/rounds", response={201: FilingRoundOut})
+def round_open(request, payload: FilingRoundIn):
     if not permissions.can_manage_any_park(request.user):
         raise PermissionDenied
     try:
         park = parks.park_get(actor=request.user, park_id=payload.park)
-    except Http404 as missing:
+    except (Http404, NotFound) as missing:
         raise ValidationFailed.for_field("park", _("Unknown park.")) from missing
     data = payload.dict(exclude={"park"})
     return Status(201, services.round_open(actor=request.user, park=park, **data))
@@ -65,7 +65,7 @@ def round_close(request, round_id: UUID):
     return _detail(request, services.round_close(actor=request.user, filing_round=filing_round))
 
 
-@router.get("/rounds/{round_id}/dashboard", response=DashboardOut)
+@router.get("/rounds/{round_id}/dashboard", response=FilingDashboardOut)
 def round_dashboard(request, round_id: UUID):
     filing_round = selectors.round_get(actor=request.user, round_id=round_id)
     data = dashboard.round_dashboard(actor=request.user, filing_round=filing_round)
@@ -130,7 +130,7 @@ def submission_file(request, round_id: UUID, payload: SubmissionIn):
             enterprise = selectors.filing_enterprise_get(
                 actor=request.user, filing_round=filing_round, enterprise_id=enterprise_id
             )
-        except Http404 as missing:
+        except NotFound as missing:
             raise ValidationFailed.for_field("enterprise", _("Unknown enterprise.")) from missing
     result = services.submission_file(
         actor=request.user, filing_round=filing_round, enterprise=enterprise, **data

@@ -6,7 +6,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from parkos.filings import flags, permissions, selectors
@@ -116,7 +115,7 @@ def round_dashboard(*, actor, filing_round: FilingRound) -> dict:
             "park": s.enterprise.park.name,
             "zone": expected[s.enterprise_id].zone if s.enterprise_id in expected else "—",
             "submission": s,
-            "reasons": flags.explain_all(s.flags),
+            "reasons": selectors.flag_reasons(s.flags),
         }
         for s in submissions
         if s.flag_count
@@ -128,7 +127,7 @@ def round_dashboard(*, actor, filing_round: FilingRound) -> dict:
             "park": park_names.get(expected[eid].park_id, ""),
             "zone": expected[eid].zone,
             "submission": None,
-            "reasons": [flags.FLAGS.render(flags.missing_flag(expected[eid].units))],
+            "reasons": selectors.flag_reasons([flags.missing_flag(expected[eid].units)]),
         }
         for eid in missing_ids
     ]
@@ -166,9 +165,11 @@ def round_dashboard(*, actor, filing_round: FilingRound) -> dict:
 
 def _trend(actor, history: list[FilingRound], leases: list[dict]) -> list[dict]:
     """Completion, return rate and flags of the park's rounds up to this one, oldest first."""
-    figures = Submission.objects.filter(
-        Q(round__in=history) & permissions.submission_visibility(actor)
-    ).values("round_id", "enterprise_id", "total_staff", "returned_staff", "flag_count")
+    figures = (
+        Submission.objects.visible_to(actor)
+        .filter(round__in=history)
+        .values("round_id", "enterprise_id", "total_staff", "returned_staff", "flag_count")
+    )
     per_round = defaultdict(list)
     for row in figures:
         per_round[row["round_id"]].append(row)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from parkos.filings import flags
+from parkos.filings import selectors
 from parkos.filings.dashboard import round_dashboard
 from parkos.filings.models import FilingRound
 
@@ -65,7 +65,7 @@ def round_export(*, actor, filing_round: FilingRound) -> tuple[str, bytes]:
                 _("Yes") if s.compliance_declared else _("No"),
                 s.version,
                 timezone.localtime(s.submitted_at).strftime("%Y-%m-%d %H:%M"),
-                "\n".join(flags.explain_all(s.flags)),
+                "\n".join(selectors.flag_reasons(s.flags)),
             ]
             for s in data["submissions"]
         ),

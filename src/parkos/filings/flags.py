@@ -3,9 +3,9 @@ filing and with its registered headcount.
 
 Flags are stored as codes with their figures (`{"ns": "filings.flags", "code": ..., "params":
 {...}}`; rows filed before the namespace was added lack "ns" and read the same) and worded only
-when shown, through the `FLAGS` catalogue of core.texts, so that each reader sees them in their
-own language. Returned staff above total staff is not a flag: it cannot be
-true, so the filing is refused (see services.submission_file).
+when shown, through the `FLAGS` catalogue of core.texts (selectors.flag_reasons), so that
+each reader sees them in their own language. Returned staff above total staff is not a flag:
+it cannot be true, so the filing is refused (see services.submission_file).
 """
 
 from dataclasses import dataclass
@@ -165,8 +165,3 @@ def _late(flag: dict) -> str:
 @FLAGS.register(MISSING)
 def _missing(flag: dict) -> str:
     return _("No filing although a lease is active (unit %(units)s).") % _params(flag)
-
-
-def explain_all(flags: list[dict]) -> list[str]:
-    """Each flag of a filing in words, in the active language."""
-    return [FLAGS.render(flag) for flag in flags or []]

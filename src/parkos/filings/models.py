@@ -14,10 +14,51 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from parkos.core.scoping import ScopedQuerySet
+
 
 class RoundStatus(models.TextChoices):
     OPEN = "open", pgettext_lazy("reporting round", "Open")
     CLOSED = "closed", pgettext_lazy("reporting round", "Closed")
+
+
+class RoundQuerySet(ScopedQuerySet):
+    """Staff of the round's park and the enterprises it covers see a round
+    (permissions.round_visibility); every move of a round (close) is its park's operators'."""
+
+    def visible_to(self, actor):
+        if self.anonymous(actor):
+            return self.none()
+        from parkos.filings import permissions
+
+        return self.filter(permissions.round_visibility(actor))
+
+    def actionable_by(self, actor, action: str):
+        if self.anonymous(actor):
+            return self.none()
+        from parkos.filings import permissions
+
+        return self.visible_to(actor).filter(permissions.round_management(actor))
+
+
+class SubmissionQuerySet(ScopedQuerySet):
+    """The round's park staff and the filing enterprise (permissions.submission_visibility)."""
+
+    def visible_to(self, actor):
+        if self.anonymous(actor):
+            return self.none()
+        from parkos.filings import permissions
+
+        return self.filter(permissions.submission_visibility(actor))
+
+
+class RevisionQuerySet(ScopedQuerySet):
+    """Every version of a submission is seen with the submission."""
+
+    def visible_to(self, actor):
+        if self.anonymous(actor):
+            return self.none()
+        return self.filter(submission__in=Submission.objects.visible_to(actor).values("pk"))
 
 
 class FilingRound(models.Model):
@@ -51,6 +92,8 @@ class FilingRound(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    objects = RoundQuerySet.as_manager()
 
     class Meta:
         ordering = ["-period_start", "-opened_at"]
@@ -123,6 +166,8 @@ class Submission(FilingValues):
     first_submitted_at = models.DateTimeField(_("first filed at"))
     submitted_at = models.DateTimeField(_("filed at"))
 
+    objects = SubmissionQuerySet.as_manager()
+
     class Meta:
         ordering = ["round_id", "enterprise_id"]
         indexes = [models.Index(fields=["enterprise", "round"])]
@@ -158,6 +203,8 @@ class SubmissionRevision(FilingValues):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     submitted_at = models.DateTimeField(_("filed at"))
+
+    objects = RevisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["submission_id", "-version"]

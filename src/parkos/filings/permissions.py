@@ -118,6 +118,14 @@ def round_visibility(user) -> Q:
     return visible
 
 
+def round_management(user) -> Q:
+    """The rounds `user` runs (closes), as a filter on FilingRound."""
+    managed = managed_park_ids(user)
+    if managed is None:
+        return Q()
+    return Q(park_id__in=managed) if managed else Q(pk__in=[])
+
+
 def submission_visibility(user) -> Q:
     """The submissions `user` may see, as a filter on Submission."""
     visible = Q(pk__in=[])

@@ -10,7 +10,7 @@ from parkos.filings import flags
 Count = int | float | str | None
 
 
-class RoundOut(Schema):
+class FilingRoundOut(Schema):
     id: UUID
     park: UUID = Field(..., alias="park_id")
     include_branches: bool
@@ -25,12 +25,12 @@ class RoundOut(Schema):
     closed_at: datetime | None
 
 
-class RoundDetailOut(RoundOut):
+class RoundDetailOut(FilingRoundOut):
     # The moves the caller may make on the round now (["close"] for its operators while open).
     actions: list[str]
 
 
-class RoundIn(Schema):
+class FilingRoundIn(Schema):
     park: UUID
     title: str
     period_start: date
@@ -119,8 +119,8 @@ class TrendPointOut(Schema):
     flagged: int
 
 
-class DashboardOut(Schema):
-    round: RoundOut
+class FilingDashboardOut(Schema):
+    round: FilingRoundOut
     overall: CompletionOut
     filed_count: int
     flagged_count: int

@@ -2,18 +2,19 @@
 
 from uuid import UUID
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
+from django.utils.translation import gettext as _
 
-from parkos.filings import permissions
+from parkos.core.selectors import get_or_404
+from parkos.filings import flags, permissions
 from parkos.filings.models import FilingRound, RoundStatus, Submission, SubmissionRevision
 from parkos.parks import selectors as parks
 
 
 def round_list(*, actor, park_id: UUID | None = None, status: str = "") -> QuerySet[FilingRound]:
     rounds = (
-        FilingRound.objects.filter(permissions.round_visibility(actor))
+        FilingRound.objects.visible_to(actor)
         .select_related("park")
         .order_by("-period_start", "-opened_at")
     )
@@ -26,8 +27,7 @@ def round_list(*, actor, park_id: UUID | None = None, status: str = "") -> Query
 
 def round_list_with_counts(*, actor, **filters) -> QuerySet[FilingRound]:
     """Rounds with how many submissions the actor can see in each, and how many are flagged."""
-    visible = permissions.submission_visibility(actor)
-    in_view = Q(submissions__in=Submission.objects.filter(visible).values("pk"))
+    in_view = Q(submissions__in=Submission.objects.visible_to(actor).values("pk"))
     return round_list(actor=actor, **filters).annotate(
         submission_count=Count("submissions", filter=in_view, distinct=True),
         flagged_count=Count(
@@ -37,7 +37,16 @@ def round_list_with_counts(*, actor, **filters) -> QuerySet[FilingRound]:
 
 
 def round_get(*, actor, round_id) -> FilingRound:
-    return _get_or_404(round_list(actor=actor), round_id)
+    return get_or_404(round_list(actor=actor), _("No such round."), pk=round_id)
+
+
+def round_get_to_manage(*, actor, round_id) -> FilingRound:
+    """A round whose moves (close) `actor` makes: one they cannot see is not found, one they
+    see but do not run is refused (403) before anything else is looked at."""
+    filing_round = round_get(actor=actor, round_id=round_id)
+    if not FilingRound.objects.actionable_by(actor, "manage").filter(pk=filing_round.pk).exists():
+        raise PermissionDenied
+    return filing_round
 
 
 def round_get_for_update(*, actor, round_id) -> FilingRound:
@@ -66,7 +75,7 @@ def submission_list(
     flagged: bool | None = None,
 ) -> QuerySet[Submission]:
     submissions = (
-        Submission.objects.filter(permissions.submission_visibility(actor))
+        Submission.objects.visible_to(actor)
         .select_related("round", "enterprise__park", "submitted_by")
         .order_by("enterprise__name", "id")
     )
@@ -82,7 +91,7 @@ def submission_list(
 
 
 def submission_get(*, actor, submission_id) -> Submission:
-    return _get_or_404(submission_list(actor=actor), submission_id)
+    return get_or_404(submission_list(actor=actor), _("No such filing."), pk=submission_id)
 
 
 def submission_of(*, actor, filing_round: FilingRound, enterprise_id: UUID) -> Submission | None:
@@ -93,9 +102,9 @@ def submission_of(*, actor, filing_round: FilingRound, enterprise_id: UUID) -> S
 
 def revision_list(*, actor, submission: Submission) -> QuerySet[SubmissionRevision]:
     """Every version of a submission the actor can see, newest first."""
-    submission_get(actor=actor, submission_id=submission.pk)
     return (
-        SubmissionRevision.objects.filter(submission=submission)
+        SubmissionRevision.objects.visible_to(actor)
+        .filter(submission=submission)
         .select_related("submitted_by")
         .order_by("-version")
     )
@@ -117,12 +126,9 @@ def filing_enterprise_get(*, actor, filing_round: FilingRound, enterprise_id) ->
     candidates = parks.enterprise_list(actor=actor).filter(park_id__in=covered)
     if not permissions.can_manage_park(actor, filing_round.park_id):
         candidates = candidates.filter(id__in=permissions.own_enterprise_ids(actor))
-    return _get_or_404(candidates, enterprise_id)
+    return get_or_404(candidates, _("Unknown enterprise."), pk=enterprise_id)
 
 
-def _get_or_404(queryset: QuerySet, pk):
-    """Absent, invisible and malformed ids all look the same from outside."""
-    try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, ValidationError) as missing:
-        raise Http404 from missing
+def flag_reasons(stored: list[dict] | None) -> list[str]:
+    """Each flag of a filing in the reader's language, worded by the flags catalogue."""
+    return [flags.FLAGS.render(flag) for flag in stored or []]

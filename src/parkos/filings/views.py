@@ -1,5 +1,7 @@
 """Pages of the re-opening ledger: the same selectors and services as the API."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -7,11 +9,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from parkos.core.errors import ServiceError, ValidationFailed
-from parkos.filings import dashboard, exports, flags, permissions, selectors, services
+from parkos.core.errors import NotFound, ServiceError, ValidationFailed
+from parkos.filings import charts, dashboard, exports, permissions, selectors, services
 from parkos.filings.forms import EnterpriseChoiceForm, FilingForm, RoundActionForm, RoundForm
 from parkos.filings.models import RoundStatus
 from parkos.filings.workflows import ROUND_WORKFLOW
@@ -26,6 +28,20 @@ ROUND_FORM_FIELDS = [
     "change_threshold",
     "min_supplies_days",
 ]
+
+
+def found_or_404(view):
+    """A page asked for a round or a filing that is absent or out of the reader's sight is
+    Django's 404 page, as the API's answer is a 404 (selectors raise core's NotFound)."""
+
+    @wraps(view)
+    def page(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as missing:
+            raise Http404(str(missing.message)) from missing
+
+    return page
 
 
 @login_required
@@ -105,57 +121,8 @@ def round_create(request):
     )
 
 
-def _completion_chart(data) -> dict:
-    zones = data["by_zone"]
-    return {
-        "tooltip": {"trigger": "axis"},
-        "legend": {"data": [_("Expected"), _("Filed")]},
-        "grid": {"left": 40, "right": 20, "bottom": 90},
-        "xAxis": {
-            "type": "category",
-            "data": [z.label for z in zones],
-            "axisLabel": {"rotate": 30},
-        },
-        "yAxis": {"type": "value"},
-        "series": [
-            {"name": _("Expected"), "type": "bar", "data": [z.expected for z in zones]},
-            {"name": _("Filed"), "type": "bar", "data": [z.filed for z in zones]},
-        ],
-    }
-
-
-def _trend_chart(data) -> dict:
-    points = data["trend"]
-    return {
-        "tooltip": {"trigger": "axis"},
-        "legend": {
-            "data": [_("Completion (%)"), _("Return rate (%)"), pgettext("filing flag", "Flagged")]
-        },
-        "grid": {"left": 40, "right": 40, "bottom": 30},
-        "xAxis": {"type": "category", "data": [p["round"] for p in points]},
-        "yAxis": [{"type": "value", "max": 100}, {"type": "value"}],
-        "series": [
-            {
-                "name": _("Completion (%)"),
-                "type": "line",
-                "data": [p["completion"] for p in points],
-            },
-            {
-                "name": _("Return rate (%)"),
-                "type": "line",
-                "data": [p["return_rate"] for p in points],
-            },
-            {
-                "name": pgettext("filing flag", "Flagged"),
-                "type": "bar",
-                "yAxisIndex": 1,
-                "data": [p["flagged"] for p in points],
-            },
-        ],
-    }
-
-
 @login_required
+@found_or_404
 def round_detail(request, round_id):
     filing_round = selectors.round_get(actor=request.user, round_id=round_id)
     if not permissions.is_staff_of(request.user, filing_round):
@@ -163,8 +130,8 @@ def round_detail(request, round_id):
     data = dashboard.round_dashboard(actor=request.user, filing_round=filing_round)
     context = {
         **data,
-        "completion_chart": _completion_chart(data),
-        "trend_chart": _trend_chart(data),
+        "completion_chart": charts.completion_chart(data),
+        "trend_chart": charts.trend_chart(data),
         "actions": ROUND_WORKFLOW.actions_for(filing_round, request.user),
     }
     return render(request, "filings/round_dashboard.html", context)
@@ -180,7 +147,7 @@ def _tenant_round(request, filing_round):
         {
             "enterprise": enterprise,
             "submission": submissions.get(enterprise.id),
-            "reasons": flags.explain_all(submissions[enterprise.id].flags)
+            "reasons": selectors.flag_reasons(submissions[enterprise.id].flags)
             if enterprise.id in submissions
             else [],
         }
@@ -207,6 +174,7 @@ def _submit_enterprise(request, filing_round):
 
 
 @login_required
+@found_or_404
 def submit(request, round_id):
     filing_round = selectors.round_get(actor=request.user, round_id=round_id)
     enterprise, enterprises = _submit_enterprise(request, filing_round)
@@ -287,8 +255,7 @@ def _form_fields() -> list[tuple[str, str]]:
 ROUND_DONE = {"close": gettext_lazy("The round is closed.")}
 
 
-def _round_fire(request, round_id, action: str):
-    filing_round = selectors.round_get(actor=request.user, round_id=round_id)
+def _round_fire(request, filing_round, action: str):
     moves = {"close": services.round_close}
     try:
         moves[action](actor=request.user, filing_round=filing_round)
@@ -300,23 +267,29 @@ def _round_fire(request, round_id, action: str):
 
 
 @login_required
+@found_or_404
 @require_POST
 def round_act(request, round_id):
-    """A move of the round, as the dashboard's buttons post it."""
+    """A move of the round, as the dashboard's buttons post it. Who may is decided before
+    the posted action is read: a refused caller learns nothing from a redirect."""
+    filing_round = selectors.round_get_to_manage(actor=request.user, round_id=round_id)
     form = RoundActionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Unknown action."))
-        return redirect("filings:round_detail", round_id=round_id)
-    return _round_fire(request, round_id, form.cleaned_data["action"])
+        return redirect("filings:round_detail", round_id=filing_round.id)
+    return _round_fire(request, filing_round, form.cleaned_data["action"])
 
 
 @login_required
+@found_or_404
 @require_POST
 def round_close(request, round_id):
-    return _round_fire(request, round_id, "close")
+    filing_round = selectors.round_get_to_manage(actor=request.user, round_id=round_id)
+    return _round_fire(request, filing_round, "close")
 
 
 @login_required
+@found_or_404
 def round_export(request, round_id):
     filing_round = selectors.round_get(actor=request.user, round_id=round_id)
     name, content = exports.round_export(actor=request.user, filing_round=filing_round)
@@ -326,10 +299,11 @@ def round_export(request, round_id):
 
 
 @login_required
+@found_or_404
 def submission_detail(request, submission_id):
     submission = selectors.submission_get(actor=request.user, submission_id=submission_id)
     revisions = [
-        {"revision": revision, "reasons": flags.explain_all(revision.flags)}
+        {"revision": revision, "reasons": selectors.flag_reasons(revision.flags)}
         for revision in selectors.revision_list(actor=request.user, submission=submission)
     ]
     return render(
@@ -337,7 +311,7 @@ def submission_detail(request, submission_id):
         "filings/submission_detail.html",
         {
             "submission": submission,
-            "reasons": flags.explain_all(submission.flags),
+            "reasons": selectors.flag_reasons(submission.flags),
             "revisions": revisions,
             "fields": _form_fields(),
         },
