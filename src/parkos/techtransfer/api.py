@@ -2,6 +2,7 @@
 
 from uuid import UUID
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Router, Status, UploadedFile
@@ -57,6 +58,8 @@ def _words(choices) -> dict:
 
 def _one_of(ids: set, given, field: str):
     """The caller's own organisation when they have one; a choice when several."""
+    if not ids:
+        raise PermissionDenied
     if given is not None:
         return given
     if len(ids) == 1:
@@ -152,7 +155,7 @@ def achievement_matches(request, achievement_id: UUID, limit: int = 10):
         permissions.is_staff(request.user)
         or permissions.may_edit_achievement(request.user, achievement)
     ):
-        return []
+        raise PermissionDenied
     services.achievement_match(actor=request.user, achievement=achievement, limit=min(limit, 50))
     return list(selectors.match_list(actor=request.user, achievement=achievement)[: min(limit, 50)])
 
@@ -309,7 +312,7 @@ def contract_register(request, payload: ContractIn):
 
 
 @router.post("/contracts/{contract_id}/attachments", response={201: AttachmentOut})
-def contract_attach(request, contract_id: UUID, file: File[UploadedFile]):
+def contract_attach(request, contract_id: UUID, file: File[UploadedFile] = None):
     contract = selectors.contract_get(actor=request.user, contract_id=contract_id)
     return Status(201, services.contract_attach(actor=request.user, contract=contract, upload=file))
 

@@ -9,16 +9,23 @@
   enterprise and staff.
 - Matches and deals are seen by staff, the demand's enterprise, and the achievement's
   institution unless the demand is confidential. Contracts by staff and their two parties.
-- Operators review achievements and see everything; brokers take matches up as deals and move
-  them; an institution's people post achievements and proposals; an enterprise's people post
-  demands and calls and pick proposals.
+- Operators review achievements; brokers take matches up as deals and move them. Both are
+  staff of their parks (with the branches): they see the demands, matches, deals, calls and
+  contracts of those parks' enterprises; a network-wide membership sees the whole network.
+  Achievements are the network's: staff see them all. An institution's people post
+  achievements and proposals; an enterprise's people post demands and calls and pick proposals.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from parkos.accounts.models import ENTERPRISE_ROLES, Role
-from parkos.accounts.selectors import user_enterprise_ids, user_has_role, user_organization_ids
+from parkos.accounts.selectors import (
+    user_enterprise_ids,
+    user_has_role,
+    user_organization_ids,
+    user_park_ids,
+)
 
 OPERATOR_ROLES = (Role.OPERATOR_ADMIN,)
 STAFF_ROLES = (Role.OPERATOR_ADMIN, Role.BROKER)
@@ -67,6 +74,19 @@ def can_view(user) -> bool:
     return getattr(user, "is_authenticated", False)
 
 
+def staff_parks(user, enterprise_path: str) -> Q | None:
+    """The staff's reach as a filter on the enterprise at `enterprise_path` (its park or that
+    park's parent); None when the user is no staff; Q() when network-wide."""
+    if not is_staff(user):
+        return None
+    park_ids = user_park_ids(user, *STAFF_ROLES)
+    if park_ids is None:
+        return Q()
+    return Q(**{f"{enterprise_path}__park_id__in": park_ids}) | Q(
+        **{f"{enterprise_path}__park__parent_id__in": park_ids}
+    )
+
+
 # ------------------------------------------------------------------ visibility (Q filters)
 
 
@@ -77,9 +97,9 @@ def achievement_visibility(user) -> Q:
 
 
 def demand_visibility(user) -> Q:
-    if is_staff(user):
-        return Q()
-    return Q(confidential=False) | Q(enterprise_id__in=enterprise_ids(user))
+    visible = Q(confidential=False) | Q(enterprise_id__in=enterprise_ids(user))
+    staff = staff_parks(user, "enterprise")
+    return visible if staff is None else visible | staff
 
 
 def call_visibility(user) -> Q:
@@ -87,16 +107,17 @@ def call_visibility(user) -> Q:
 
 
 def proposal_visibility(user) -> Q:
-    if is_staff(user):
-        return Q()
-    return Q(institution_id__in=institution_ids(user)) | Q(
+    visible = Q(institution_id__in=institution_ids(user)) | Q(
         call__enterprise_id__in=enterprise_ids(user)
     )
+    staff = staff_parks(user, "call__enterprise")
+    return visible if staff is None else visible | staff
 
 
 def match_visibility(user, prefix: str = "") -> Q:
-    if is_staff(user):
-        return Q()
+    staff = staff_parks(user, f"{prefix}demand__enterprise")
+    if staff is not None:
+        return staff | Q(**{f"{prefix}demand__enterprise_id__in": enterprise_ids(user)})
     return Q(**{f"{prefix}demand__enterprise_id__in": enterprise_ids(user)}) | Q(
         **{
             f"{prefix}achievement__institution_id__in": institution_ids(user),
@@ -110,9 +131,9 @@ def deal_visibility(user) -> Q:
 
 
 def contract_visibility(user) -> Q:
-    if is_staff(user):
-        return Q()
-    return Q(buyer_id__in=enterprise_ids(user)) | Q(seller_id__in=institution_ids(user))
+    visible = Q(buyer_id__in=enterprise_ids(user)) | Q(seller_id__in=institution_ids(user))
+    staff = staff_parks(user, "buyer")
+    return visible if staff is None else visible | staff
 
 
 # ------------------------------------------------------------------ object rules (workflow `allowed`)

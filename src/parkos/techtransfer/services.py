@@ -55,6 +55,25 @@ from parkos.techtransfer.workflows import ACHIEVEMENT, CALL, DEAL, MATCH, PROPOS
 LISTING_DAYS = 365
 
 
+def _require_may(workflow, obj, action: str, actor) -> None:
+    """An unknown action names the field; an actor the table refuses is refused before any
+    other check, so an outsider learns nothing about the object's state."""
+    if action not in workflow.actions:
+        if not any(
+            t.allowed is None or t.allowed(actor, obj)
+            for t in (workflow.transition(a) for a in workflow.actions)
+        ):
+            raise Forbidden(_("You may not act on this."))
+        raise ValidationFailed.for_field(
+            "action",
+            _("Unknown action “%(action)s”.") % {"action": str(action)[:20]},
+            code="unknown_action",
+        )
+    transition = workflow.transition(action)
+    if transition.allowed is not None and not transition.allowed(actor, obj):
+        raise Forbidden(_("You may not do this: %(action)s.") % {"action": transition.label})
+
+
 # ------------------------------------------------------------------ institutions
 
 
@@ -161,6 +180,7 @@ def achievement_update(*, actor, achievement: Achievement, **changes) -> Achieve
 @transaction.atomic
 def achievement_act(*, actor, achievement: Achievement, action: str, note: str = "") -> Achievement:
     """Submit, approve, reject, renew, expire or withdraw."""
+    _require_may(ACHIEVEMENT, achievement, action, actor)
     achievement = ACHIEVEMENT.lock_for(achievement)
     fields = []
     if action == "reject":
@@ -364,6 +384,7 @@ def _notify_institution(institution: Institution, title, url: str, body="") -> N
 @transaction.atomic
 def match_decline(*, actor, match: Match, reason: str, note: str = "") -> Match:
     """One side declines with a reason code the other side sees."""
+    _require_may(MATCH, match, "decline", actor)
     if reason not in DeclineReason.values:
         raise ValidationFailed.for_field(
             "reason", _("Choose a reason from the list."), code=E.UNKNOWN_REASON
@@ -398,6 +419,7 @@ def match_decline(*, actor, match: Match, reason: str, note: str = "") -> Match:
 
 @transaction.atomic
 def deal_open(*, actor, match: Match) -> Deal:
+    _require_may(MATCH, match, "take_up", actor)
     match = MATCH.fire(match, "take_up", actor=actor, update_fields=["updated_at"])
     deal = Deal.objects.create(
         match=match,
@@ -411,6 +433,7 @@ def deal_open(*, actor, match: Match) -> Deal:
 
 @transaction.atomic
 def deal_move(*, actor, deal: Deal, action: str, reason: str = "", note: str = "") -> Deal:
+    _require_may(DEAL, deal, action, actor)
     deal = DEAL.lock_for(deal)
     fields = []
     if action == "drop":
@@ -610,6 +633,7 @@ def call_create(
 
 @transaction.atomic
 def call_act(*, actor, call: Call, action: str) -> Call:
+    _require_may(CALL, call, action, actor)
     return CALL.fire(call, action, actor=actor)
 
 
@@ -646,6 +670,7 @@ def proposal_submit(
 
 @transaction.atomic
 def proposal_act(*, actor, proposal: Proposal, action: str) -> Proposal:
+    _require_may(PROPOSAL, proposal, action, actor)
     proposal = PROPOSAL.fire(proposal, action, actor=actor)
     if action == "pick":
         call = proposal.call

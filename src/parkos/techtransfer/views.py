@@ -161,6 +161,11 @@ def achievement_detail(request, achievement_id):
 @require_POST
 def achievement_action(request, achievement_id):
     achievement = selectors.achievement_get(actor=request.user, achievement_id=achievement_id)
+    if not (
+        permissions.may_edit_achievement(request.user, achievement)
+        or permissions.may_review(request.user)
+    ):
+        raise PermissionDenied
     form = ActionForm(request.POST)
     if form.is_valid():
         try:
@@ -255,6 +260,8 @@ def match_detail(request, match_id):
 @require_POST
 def match_action(request, match_id):
     match = selectors.match_get(actor=request.user, match_id=match_id)
+    if not MATCH.actions_for(match, request.user):
+        raise PermissionDenied
     form = ActionForm(request.POST)
     if not form.is_valid():
         return redirect("techtransfer:match_detail", match_id=match.pk)
@@ -322,6 +329,8 @@ def deal_detail(request, deal_id):
 @require_POST
 def deal_action(request, deal_id):
     deal = selectors.deal_get(actor=request.user, deal_id=deal_id)
+    if not permissions.may_move_deal(request.user, deal):
+        raise PermissionDenied
     form = ActionForm(request.POST)
     if form.is_valid():
         reason = ""
@@ -514,6 +523,8 @@ def call_detail(request, call_id):
 @require_POST
 def call_action(request, call_id):
     call = selectors.call_get(actor=request.user, call_id=call_id)
+    if not permissions.is_call_owner(request.user, call):
+        raise PermissionDenied
     form = ActionForm(request.POST)
     if form.is_valid():
         try:
@@ -528,6 +539,8 @@ def call_action(request, call_id):
 @require_POST
 def proposal_action(request, proposal_id):
     proposal = selectors.proposal_get(actor=request.user, proposal_id=proposal_id)
+    if not permissions.is_call_owner(request.user, proposal.call):
+        raise PermissionDenied
     form = ActionForm(request.POST)
     if form.is_valid():
         try:
