@@ -53,3 +53,13 @@ def test_ordinary_input_passes():
         content_type="application/json",
     )
     assert answer.status_code != 400 or answer.json()["code"] != "invalid_character"
+
+
+def test_a_pages_not_found_from_a_selector_is_the_sites_404_page(rf):
+    from parkos.core.errors import NotFound
+    from parkos.core.middleware import ServiceErrorPageMiddleware
+
+    middleware = ServiceErrorPageMiddleware(lambda request: None)
+    answer = middleware.process_exception(rf.get("/marketplace/orders/x/"), NotFound("gone"))
+    assert answer.status_code == 404
+    assert middleware.process_exception(rf.get("/api/x"), NotFound("gone")) is None

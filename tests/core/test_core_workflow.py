@@ -79,7 +79,8 @@ def test_a_refused_transition_is_one_code_naming_state_and_action():
     body = refused.value.as_dict()
     assert refused.value.status == 409
     assert body["code"] == "illegal_transition"
-    assert body["state"] == "closed" and body["action"] == "open"
+    assert refused.value.state == "closed" and refused.value.action == "open"
+    assert set(body) == {"code", "message", "fields"}
     assert "Open" in body["message"]
     entry.refresh_from_db()
     assert entry.action == "closed"

@@ -24,8 +24,8 @@ if not SECRET_KEY:
     from parkos.core.secrets import local_key
 
     SECRET_KEY = local_key(BASE_DIR / "var" / "secret_key")
-# Set by `parkos demo`: the demo serves on the loopback with the checkout's own key.
-PARKOS_DEMO = env.bool("PARKOS_DEMO", default=False)
+# The demo and the tests serve on the loopback with the checkout's own key; they set this.
+LOCAL_KEY_ALLOWED = env.bool("LOCAL_KEY_ALLOWED", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "parkos.core.middleware.ApiErrorFormatMiddleware",
+    "parkos.core.middleware.ServiceErrorPageMiddleware",
 ]
 
 ROOT_URLCONF = "parkos.config.urls"

@@ -8,7 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from parkos.core.errors import ServiceError, ValidationFailed
+from parkos.core.errors import NotFound, ServiceError, ValidationFailed
 
 
 def _field_name(loc: list) -> str:
@@ -133,6 +133,6 @@ def existing(getter, field: str, **lookup):
     """Resolve an id referenced in a request body; an unknown one is a field error, not a 404."""
     try:
         return getter(**lookup)
-    except Http404 as missing:
+    except (Http404, NotFound) as missing:
         # The field is named by the error's key; the words say what is wrong with it.
         raise ValidationFailed.for_field(field, _("Nothing with this id exists.")) from missing

@@ -109,3 +109,32 @@ class RefuseNulMiddleware:
                 if "\x00" in key or any("\x00" in value for value in values):
                     return key.replace("\x00", "\\0")
         return None
+
+
+class ServiceErrorPageMiddleware:
+    """A page whose selector raises `NotFound` or `Forbidden` answers with the site's 404 or 403
+    page, as if it had raised Django's own exceptions: the kernel's errors mean the same on every
+    page, and no app wraps them again. The API answers them itself, in its error format."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.core.exceptions import PermissionDenied
+        from django.http import Http404
+        from django.urls import get_resolver
+
+        from parkos.core.errors import Forbidden, NotFound
+
+        if request.path.startswith(API_PREFIX):
+            return None
+        if isinstance(exception, NotFound):
+            handler = get_resolver().resolve_error_handler(404)
+            return handler(request, Http404(str(exception.message)))
+        if isinstance(exception, Forbidden):
+            handler = get_resolver().resolve_error_handler(403)
+            return handler(request, PermissionDenied(str(exception.message)))
+        return None

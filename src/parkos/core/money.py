@@ -67,17 +67,6 @@ def parse_money(
         raise ValidationFailed.for_field(
             field, gettext("Enter an amount in yuan, such as 1,234.50."), code="invalid_amount"
         )
-    if amount.as_tuple().exponent < -2 and amount != amount.quantize(CENT):
-        raise ValidationFailed.for_field(
-            field, gettext("An amount has at most two decimal places."), code="invalid_amount"
-        )
-    amount = amount.quantize(CENT)
-    if minimum is not None and amount < minimum:
-        raise ValidationFailed.for_field(
-            field,
-            gettext("The amount must be at least %(minimum)s.") % {"minimum": f"{minimum:,}"},
-            code="amount_too_small",
-        )
     upper = MONEY_MAX if maximum is None else min(maximum, MONEY_MAX)
     if amount > upper:
         raise ValidationFailed.for_field(
@@ -85,4 +74,15 @@ def parse_money(
             gettext("The amount must be at most %(maximum)s.") % {"maximum": f"{upper:,}"},
             code="amount_too_large",
         )
-    return amount
+    lower = -MONEY_MAX if minimum is None else minimum
+    if amount < lower:
+        raise ValidationFailed.for_field(
+            field,
+            gettext("The amount must be at least %(minimum)s.") % {"minimum": f"{lower:,}"},
+            code="amount_too_small",
+        )
+    if amount.as_tuple().exponent < -2 and amount != amount.quantize(CENT):
+        raise ValidationFailed.for_field(
+            field, gettext("An amount has at most two decimal places."), code="invalid_amount"
+        )
+    return amount.quantize(CENT)

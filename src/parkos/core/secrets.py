@@ -56,7 +56,7 @@ def require_deployment_key() -> None:
     """Stop a production start (DEBUG=false) that has no key of its own or a published one."""
     from django.conf import settings
 
-    if settings.DEBUG or getattr(settings, "PARKOS_DEMO", False):
+    if settings.DEBUG or settings.LOCAL_KEY_ALLOWED:
         return
     problem = deployment_key_problem(
         key=settings.SECRET_KEY, from_environment=settings.SECRET_KEY_FROM_ENVIRONMENT

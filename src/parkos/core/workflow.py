@@ -38,12 +38,6 @@ class IllegalTransition(Conflict):
         self.state = state
         self.action = action
 
-    def as_dict(self) -> dict:
-        body = super().as_dict()
-        body["state"] = self.state
-        body["action"] = self.action
-        return body
-
 
 @dataclass(frozen=True)
 class Transition:

@@ -35,7 +35,7 @@ class Command(BaseCommand):
         from parkos.cli import serve
 
         # The demo serves on the loopback with this checkout's own key (core/secrets.py).
-        settings.PARKOS_DEMO = True
+        settings.LOCAL_KEY_ALLOWED = True
 
         companions = [
             self._spawn("run-schedule"),
