@@ -3,10 +3,16 @@ palette, tooltip and grid for every app); the pages draw them with static/parkos
 
 from parkos.core.charts import base_option
 
+# charts.js marks a chart drawn on ECharts' "finished" event, listened to after setOption;
+# without animation that event is over before anyone listens, and the page never says the
+# chart is drawn. Kept on until charts.js listens first.
+DRAWN = {"animation": True}
+
 
 def survey_chart(results: dict) -> dict:
     """How many answers gave each rating, 1 to 5, per rating question."""
     return base_option(
+        **DRAWN,
         legend={},
         xAxis={"type": "category", "data": ["1", "2", "3", "4", "5"]},
         yAxis={"type": "value", "minInterval": 1},
@@ -22,6 +28,7 @@ def ranking_chart(scores, months) -> dict:
     companies = sorted({s.company.name for s in scores})
     by_key = {(s.company.name, s.month): float(s.total) for s in scores}
     return base_option(
+        **DRAWN,
         legend={"data": companies},
         grid={"left": 40, "right": 20, "bottom": 30},
         xAxis={"type": "category", "data": [m.strftime("%Y-%m") for m in months]},
