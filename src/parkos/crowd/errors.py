@@ -9,6 +9,3 @@ class CrowdError(StrEnum):
     INVALID = "validation_error"
     # An area or counter name the park already uses.
     NAME_TAKEN = "conflict"
-    # A counts file that cannot be read as counts, or naming sensors the park lacks.
-    BAD_COUNTS_FILE = "bad_counts_file"
-    UNKNOWN_SENSOR = "unknown_sensor"

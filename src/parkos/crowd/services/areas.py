@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from parkos.core.audit import audit_record, diff, snapshot
 from parkos.core.errors import Conflict, ValidationFailed
 from parkos.crowd import permissions
+from parkos.crowd.errors import CrowdError
 from parkos.crowd.models import Area, AreaKind, Counter
 
 AREA_FIELDS = [
@@ -77,7 +78,9 @@ def area_create(
             )
     except IntegrityError as clash:
         raise Conflict(
-            _("This park already has an area of that name."), fields={"name": [_("Taken.")]}
+            _("This park already has an area of that name."),
+            code=CrowdError.NAME_TAKEN,
+            fields={"name": [_("Taken.")]},
         ) from clash
     return area
 
@@ -99,7 +102,9 @@ def area_update(*, actor, area: Area, **changes) -> Area:
                 area.save(update_fields=list(changes))
         except IntegrityError as clash:
             raise Conflict(
-                _("This park already has an area of that name."), fields={"name": [_("Taken.")]}
+                _("This park already has an area of that name."),
+                code=CrowdError.NAME_TAKEN,
+                fields={"name": [_("Taken.")]},
             ) from clash
         audit_record(
             actor=actor,
@@ -136,5 +141,7 @@ def counter_create(
             )
     except IntegrityError as clash:
         raise Conflict(
-            _("This park already has a counter of that name."), fields={"name": [_("Taken.")]}
+            _("This park already has a counter of that name."),
+            code=CrowdError.NAME_TAKEN,
+            fields={"name": [_("Taken.")]},
         ) from clash
