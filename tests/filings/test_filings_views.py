@@ -1,5 +1,6 @@
 """The ledger's pages: the operator's dashboard, the tenant's form, who may open what."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -190,3 +191,30 @@ def test_pages_speak_the_users_language(net, as_user, this_round, file):
     assert "各片区填报情况" in chinese and "未作出合规承诺" in chinese
     tenant_page = as_user(net.tenant).get(reverse("filings:submit", args=[this_round.id]))
     assert "File the re-opening ledger" in tenant_page.content.decode()
+
+
+@pytest.mark.parametrize("page", ["filings:round_act", "filings:round_close"])
+def test_closing_refuses_a_wrong_role_and_hides_the_round_from_another_park(
+    net, as_user, this_round, page
+):
+    url = reverse(page, args=[this_round.id])
+    assert as_user(net.tenant).post(url, {"action": "close"}).status_code == 403
+    assert as_user(net.reviewer).post(url, {"action": "close"}).status_code == 403
+    assert as_user(net.other_operator).post(url, {"action": "close"}).status_code == 404
+    assert FilingRound.objects.get(pk=this_round.pk).is_open
+    assert as_user(net.operator).post(url, {"action": "close"}).status_code == 302
+    assert not FilingRound.objects.get(pk=this_round.pk).is_open
+
+
+def test_an_unknown_round_or_filing_is_a_404_page(net, as_user):
+    client = as_user(net.operator)
+    assert client.get(reverse("filings:round_detail", args=[uuid.uuid4()])).status_code == 404
+    assert client.get(reverse("filings:submission_detail", args=[uuid.uuid4()])).status_code == 404
+
+
+def test_the_dashboard_charts_use_the_house_palette(net, as_user, this_round):
+    from parkos.core.charts import PALETTE
+
+    response = as_user(net.operator).get(reverse("filings:round_detail", args=[this_round.id]))
+    assert response.context["completion_chart"]["color"] == list(PALETTE)
+    assert response.context["trend_chart"]["yAxis"][0]["max"] == 100

@@ -1,3 +1,5 @@
+import uuid
+
 import pytest
 from django.urls import reverse
 
@@ -151,3 +153,35 @@ def test_more_lists_keep_a_query_budget(
     with django_assert_max_num_queries(budget):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_who_may_apply_is_decided_before_the_input_is_read(
+    client, programme, lease, enterprise, operator
+):
+    """An operator (who applies for no enterprise) and a mere member are refused with 403,
+    whatever they send; neither learns whether the lease or the programme exists."""
+    staff_member = member(Role.ENTERPRISE_MEMBER, enterprise=enterprise, park=enterprise.park)
+    for actor in (operator, staff_member):
+        client.force_login(actor)
+        quote = client.post(
+            f"/api/relief/programmes/{programme.id}/quote",
+            {"lease": str(lease.id)},
+            content_type="application/json",
+        )
+        assert quote.status_code == 403, quote.content
+        submit = client.post(
+            "/api/relief/applications",
+            {"programme": str(uuid.uuid4()), "lease": str(uuid.uuid4())},
+            content_type="application/json",
+        )
+        assert submit.status_code == 403, submit.content
+    assert not ReliefApplication.objects.exists()
+
+
+def test_the_api_documents_relief_bodies_under_their_own_names():
+    from parkos.config.api import api
+
+    schema = api.get_openapi_schema()
+    quote = schema["paths"]["/api/relief/programmes/{programme_id}/quote"]["post"]
+    name = quote["requestBody"]["content"]["application/json"]["schema"]["$ref"].split("/")[-1]
+    assert schema["components"]["schemas"][name]["required"] == ["lease"]

@@ -3,12 +3,13 @@ its label, every figure checked, only rent-relief processes offered), the applic
 (amounts as people type them), the way a programme's terms read (natural Chinese, correct
 English numbers), and query budgets on the list pages."""
 
+import uuid
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
-from factories import Role, member
+from factories import ParkFactory, Role, member
 from parkos.approvals.services import process_ensure
 from parkos.relief import services
 from parkos.relief.models import ReliefApplication, ReliefProgramme
@@ -191,3 +192,66 @@ def test_unreadable_revenue_is_shown_under_its_field_and_kept(client, programme,
     page = response.content.decode()
     assert "error-declared_revenue" in page and 'value="12.345"' in page
     assert not ReliefApplication.objects.exists()
+
+
+@pytest.mark.parametrize("page", ["relief:programme_act", "relief:publish"])
+def test_moving_a_programme_refuses_a_wrong_role_and_hides_it_from_another_park(
+    client, programme, tenant, page
+):
+    url = reverse(page, args=[programme.id])
+    client.force_login(tenant)
+    assert client.post(url, {"action": "close"}).status_code == 403
+    client.force_login(member(Role.OPERATOR_ADMIN, park=ParkFactory()))
+    assert client.post(url, {"action": "close"}).status_code == 404
+    assert ReliefProgramme.objects.get(pk=programme.pk).status == "published"
+
+
+def test_the_operator_closes_a_programme_from_its_page(client, programme, operator):
+    client.force_login(operator)
+    response = client.post(
+        reverse("relief:programme_act", args=[programme.id]), {"action": "close"}
+    )
+    assert response.status_code == 302
+    assert ReliefProgramme.objects.get(pk=programme.pk).status == "closed"
+
+
+def test_an_unknown_programme_is_a_404_page(client, tenant):
+    client.force_login(tenant)
+    assert client.get(reverse("relief:programme_detail", args=[uuid.uuid4()])).status_code == 404
+
+
+def test_the_inbox_describes_relief_cases_without_a_query_per_row(client, programme, reviewer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from relief.factories import leased_enterprise
+
+    def apply(count):
+        for _ in range(count):
+            enterprise, lease = leased_enterprise(programme.park)
+            applicant = member(Role.ENTERPRISE_ADMIN, enterprise=enterprise, park=programme.park)
+            services.application_submit(
+                actor=applicant, programme=programme, lease=lease, declared_revenue="1000000"
+            )
+
+    def inbox_queries() -> tuple[int, str]:
+        client.get(reverse("approvals:inbox"))
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("approvals:inbox")).content.decode()
+        return len(queries), page
+
+    client.force_login(reviewer)
+    apply(1)
+    one, _page = inbox_queries()
+    apply(4)
+    five, page = inbox_queries()
+    assert page.count("¥20,000.00") == 5
+    assert five == one
+
+
+def test_the_report_chart_uses_the_house_palette(client, programme, operator):
+    from parkos.core.charts import PALETTE
+
+    client.force_login(operator)
+    response = client.get(reverse("relief:report"))
+    assert response.context["chart"]["color"] == list(PALETTE)
