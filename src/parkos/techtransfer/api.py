@@ -13,29 +13,29 @@ from parkos.core.errors import ValidationFailed
 from parkos.core.pagination import Paging
 from parkos.techtransfer import exports, permissions, selectors, services
 from parkos.techtransfer.schemas import (
-    AchievementDetailOut,
-    AchievementIn,
-    AchievementOut,
-    AchievementPatch,
-    ActionIn,
-    AttachmentOut,
-    CallDetailOut,
-    CallIn,
-    CallOut,
-    ContractIn,
-    ContractOut,
-    DealDetailOut,
-    DealOut,
-    DemandIn,
-    DemandOut,
-    InstitutionOut,
-    MatchDetailOut,
-    MatchOut,
-    ProposalDetailOut,
-    ProposalIn,
-    ProposalOut,
-    StatisticsOut,
-    VocabularyOut,
+    TechAchievementDetailOut,
+    TechAchievementIn,
+    TechAchievementOut,
+    TechAchievementPatch,
+    TechActionIn,
+    TechAttachmentOut,
+    TechCallDetailOut,
+    TechCallIn,
+    TechCallOut,
+    TechContractIn,
+    TechContractOut,
+    TechDealDetailOut,
+    TechDealOut,
+    TechDemandIn,
+    TechDemandOut,
+    TechInstitutionOut,
+    TechMatchDetailOut,
+    TechMatchOut,
+    TechProposalDetailOut,
+    TechProposalIn,
+    TechProposalOut,
+    TechStatisticsOut,
+    TechVocabularyOut,
 )
 from parkos.techtransfer.taxonomy import (
     TRL_WORDING,
@@ -67,7 +67,7 @@ def _one_of(ids: set, given, field: str):
     raise ValidationFailed.for_field(field, _("Say which one you act for."))
 
 
-@router.get("/vocabulary", response=VocabularyOut)
+@router.get("/vocabulary", response=TechVocabularyOut)
 def vocabulary(request):
     return {
         "fields": _words(TechField.choices),
@@ -81,7 +81,7 @@ def vocabulary(request):
     }
 
 
-@router.get("/institutions", response=list[InstitutionOut])
+@router.get("/institutions", response=list[TechInstitutionOut])
 @paginate(Paging)
 def institution_list(request):
     return selectors.institution_list(actor=request.user)
@@ -95,7 +95,7 @@ def _achievement_out(achievement, actor):
     return achievement
 
 
-@router.get("/achievements", response=list[AchievementOut])
+@router.get("/achievements", response=list[TechAchievementOut])
 @paginate(Paging)
 def achievement_list(
     request,
@@ -109,14 +109,18 @@ def achievement_list(
     )
 
 
-@router.get("/achievements/{achievement_id}", response=AchievementDetailOut)
+@router.get("/achievements/{achievement_id}", response=TechAchievementDetailOut)
 def achievement_detail(request, achievement_id: UUID):
     achievement = selectors.achievement_get(actor=request.user, achievement_id=achievement_id)
     return _achievement_out(achievement, request.user)
 
 
-@router.post("/achievements", response={201: AchievementDetailOut})
-def achievement_create(request, payload: AchievementIn):
+@router.post("/achievements", response={201: TechAchievementDetailOut})
+def achievement_create(request, payload: TechAchievementIn):
+    if not (
+        permissions.is_institution_member(request.user) or permissions.is_operator(request.user)
+    ):
+        raise PermissionDenied
     data = payload.dict()
     institution = existing(
         selectors.institution_get,
@@ -128,8 +132,8 @@ def achievement_create(request, payload: AchievementIn):
     return Status(201, _achievement_out(achievement, request.user))
 
 
-@router.patch("/achievements/{achievement_id}", response=AchievementDetailOut)
-def achievement_update(request, achievement_id: UUID, payload: AchievementPatch):
+@router.patch("/achievements/{achievement_id}", response=TechAchievementDetailOut)
+def achievement_update(request, achievement_id: UUID, payload: TechAchievementPatch):
     achievement = selectors.achievement_get(actor=request.user, achievement_id=achievement_id)
     achievement = services.achievement_update(
         actor=request.user, achievement=achievement, **payload.dict(exclude_unset=True)
@@ -137,8 +141,8 @@ def achievement_update(request, achievement_id: UUID, payload: AchievementPatch)
     return _achievement_out(achievement, request.user)
 
 
-@router.post("/achievements/{achievement_id}/actions", response=AchievementDetailOut)
-def achievement_act(request, achievement_id: UUID, payload: ActionIn):
+@router.post("/achievements/{achievement_id}/actions", response=TechAchievementDetailOut)
+def achievement_act(request, achievement_id: UUID, payload: TechActionIn):
     achievement = selectors.achievement_get(actor=request.user, achievement_id=achievement_id)
     achievement = services.achievement_act(
         actor=request.user, achievement=achievement, action=payload.action, note=payload.note
@@ -146,7 +150,7 @@ def achievement_act(request, achievement_id: UUID, payload: ActionIn):
     return _achievement_out(achievement, request.user)
 
 
-@router.get("/achievements/{achievement_id}/matches", response=list[MatchOut])
+@router.get("/achievements/{achievement_id}/matches", response=list[TechMatchOut])
 def achievement_matches(request, achievement_id: UUID, limit: int = 10):
     """The open demands that fit this achievement, best first (confidential demands only for
     staff)."""
@@ -163,19 +167,19 @@ def achievement_matches(request, achievement_id: UUID, limit: int = 10):
 # ------------------------------------------------------------------ demands
 
 
-@router.get("/demands", response=list[DemandOut])
+@router.get("/demands", response=list[TechDemandOut])
 @paginate(Paging)
 def demand_list(request, field: str | None = None, mine: bool = False):
     return selectors.demand_list(actor=request.user, field=field, mine=mine)
 
 
-@router.get("/demands/{demand_id}", response=DemandOut)
+@router.get("/demands/{demand_id}", response=TechDemandOut)
 def demand_detail(request, demand_id: UUID):
     return selectors.demand_get(actor=request.user, demand_id=demand_id)
 
 
-@router.post("/demands", response={201: DemandOut})
-def demand_create(request, payload: DemandIn):
+@router.post("/demands", response={201: TechDemandOut})
+def demand_create(request, payload: TechDemandIn):
     data = payload.dict()
     enterprise_id = _one_of(
         permissions.enterprise_ids(request.user), data.pop("enterprise"), "enterprise"
@@ -184,13 +188,13 @@ def demand_create(request, payload: DemandIn):
     return Status(201, selectors.demand_get(actor=request.user, demand_id=demand.pk))
 
 
-@router.post("/demands/{demand_id}/close", response=DemandOut)
+@router.post("/demands/{demand_id}/close", response=TechDemandOut)
 def demand_close(request, demand_id: UUID):
     demand = selectors.demand_get(actor=request.user, demand_id=demand_id)
     return services.demand_close(actor=request.user, demand=demand)
 
 
-@router.get("/demands/{demand_id}/matches", response=list[MatchOut])
+@router.get("/demands/{demand_id}/matches", response=list[TechMatchOut])
 def demand_matches(request, demand_id: UUID, limit: int = 10):
     """The published achievements that fit the demand, best first, each with its reasons."""
     demand = selectors.demand_get(actor=request.user, demand_id=demand_id)
@@ -206,13 +210,13 @@ def _match_out(match, actor):
     return match
 
 
-@router.get("/matches/{match_id}", response=MatchDetailOut)
+@router.get("/matches/{match_id}", response=TechMatchDetailOut)
 def match_detail(request, match_id: UUID):
     return _match_out(selectors.match_get(actor=request.user, match_id=match_id), request.user)
 
 
-@router.post("/matches/{match_id}/decline", response=MatchDetailOut)
-def match_decline(request, match_id: UUID, payload: ActionIn):
+@router.post("/matches/{match_id}/decline", response=TechMatchDetailOut)
+def match_decline(request, match_id: UUID, payload: TechActionIn):
     match = selectors.match_get(actor=request.user, match_id=match_id)
     services.match_decline(
         actor=request.user, match=match, reason=payload.reason, note=payload.note
@@ -220,7 +224,7 @@ def match_decline(request, match_id: UUID, payload: ActionIn):
     return _match_out(selectors.match_get(actor=request.user, match_id=match_id), request.user)
 
 
-@router.post("/matches/{match_id}/deal", response={201: DealDetailOut})
+@router.post("/matches/{match_id}/deal", response={201: TechDealDetailOut})
 def match_take_up(request, match_id: UUID):
     match = selectors.match_get(actor=request.user, match_id=match_id)
     deal = services.deal_open(actor=request.user, match=match)
@@ -237,19 +241,19 @@ def _deal_out(deal, actor):
     return deal
 
 
-@router.get("/deals", response=list[DealOut])
+@router.get("/deals", response=list[TechDealOut])
 @paginate(Paging)
 def deal_list(request, stage: str | None = None, mine: bool = False):
     return selectors.deal_list(actor=request.user, stage=stage, mine=mine)
 
 
-@router.get("/deals/{deal_id}", response=DealDetailOut)
+@router.get("/deals/{deal_id}", response=TechDealDetailOut)
 def deal_detail(request, deal_id: UUID):
     return _deal_out(selectors.deal_get(actor=request.user, deal_id=deal_id), request.user)
 
 
-@router.post("/deals/{deal_id}/actions", response=DealDetailOut)
-def deal_act(request, deal_id: UUID, payload: ActionIn):
+@router.post("/deals/{deal_id}/actions", response=TechDealDetailOut)
+def deal_act(request, deal_id: UUID, payload: TechActionIn):
     deal = selectors.deal_get(actor=request.user, deal_id=deal_id)
     services.deal_move(
         actor=request.user,
@@ -264,7 +268,7 @@ def deal_act(request, deal_id: UUID, payload: ActionIn):
 # ------------------------------------------------------------------ contracts
 
 
-@router.get("/contracts", response=list[ContractOut])
+@router.get("/contracts", response=list[TechContractOut])
 @paginate(Paging)
 def contract_list(request):
     return selectors.contract_list(actor=request.user)
@@ -281,13 +285,13 @@ def contract_export(request):
     return response
 
 
-@router.get("/contracts/{contract_id}", response=ContractOut)
+@router.get("/contracts/{contract_id}", response=TechContractOut)
 def contract_detail(request, contract_id: UUID):
     return selectors.contract_get(actor=request.user, contract_id=contract_id)
 
 
-@router.post("/contracts", response={201: ContractOut})
-def contract_register(request, payload: ContractIn):
+@router.post("/contracts", response={201: TechContractOut})
+def contract_register(request, payload: TechContractIn):
     data = payload.dict()
     deal_id, seller_id, buyer_id = data.pop("deal"), data.pop("seller"), data.pop("buyer")
     deal = (
@@ -311,13 +315,13 @@ def contract_register(request, payload: ContractIn):
     return Status(201, selectors.contract_get(actor=request.user, contract_id=contract.pk))
 
 
-@router.post("/contracts/{contract_id}/attachments", response={201: AttachmentOut})
+@router.post("/contracts/{contract_id}/attachments", response={201: TechAttachmentOut})
 def contract_attach(request, contract_id: UUID, file: File[UploadedFile] = None):
     contract = selectors.contract_get(actor=request.user, contract_id=contract_id)
     return Status(201, services.contract_attach(actor=request.user, contract=contract, upload=file))
 
 
-@router.get("/statistics", response=StatisticsOut)
+@router.get("/statistics", response=TechStatisticsOut)
 def statistics(request):
     return selectors.contract_statistics(actor=request.user)
 
@@ -330,19 +334,19 @@ def _call_out(call, actor):
     return call
 
 
-@router.get("/calls", response=list[CallOut])
+@router.get("/calls", response=list[TechCallOut])
 @paginate(Paging)
 def call_list(request):
     return selectors.call_list(actor=request.user)
 
 
-@router.get("/calls/{call_id}", response=CallDetailOut)
+@router.get("/calls/{call_id}", response=TechCallDetailOut)
 def call_detail(request, call_id: UUID):
     return _call_out(selectors.call_get(actor=request.user, call_id=call_id), request.user)
 
 
-@router.post("/calls", response={201: CallDetailOut})
-def call_create(request, payload: CallIn):
+@router.post("/calls", response={201: TechCallDetailOut})
+def call_create(request, payload: TechCallIn):
     data = payload.dict()
     enterprise_id = _one_of(
         permissions.enterprise_ids(request.user), data.pop("enterprise"), "enterprise"
@@ -351,23 +355,23 @@ def call_create(request, payload: CallIn):
     return Status(201, _call_out(call, request.user))
 
 
-@router.post("/calls/{call_id}/actions", response=CallDetailOut)
-def call_act(request, call_id: UUID, payload: ActionIn):
+@router.post("/calls/{call_id}/actions", response=TechCallDetailOut)
+def call_act(request, call_id: UUID, payload: TechActionIn):
     call = selectors.call_get(actor=request.user, call_id=call_id)
     return _call_out(
         services.call_act(actor=request.user, call=call, action=payload.action), request.user
     )
 
 
-@router.get("/calls/{call_id}/proposals", response=list[ProposalOut])
+@router.get("/calls/{call_id}/proposals", response=list[TechProposalOut])
 @paginate(Paging)
 def proposal_list(request, call_id: UUID):
     call = selectors.call_get(actor=request.user, call_id=call_id)
     return selectors.proposal_list(actor=request.user, call=call)
 
 
-@router.post("/calls/{call_id}/proposals", response={201: ProposalDetailOut})
-def proposal_submit(request, call_id: UUID, payload: ProposalIn):
+@router.post("/calls/{call_id}/proposals", response={201: TechProposalDetailOut})
+def proposal_submit(request, call_id: UUID, payload: TechProposalIn):
     call = selectors.call_get(actor=request.user, call_id=call_id)
     institution_id = _one_of(
         permissions.institution_ids(request.user),
@@ -388,8 +392,8 @@ def proposal_submit(request, call_id: UUID, payload: ProposalIn):
     return Status(201, proposal)
 
 
-@router.post("/proposals/{proposal_id}/actions", response=ProposalDetailOut)
-def proposal_act(request, proposal_id: UUID, payload: ActionIn):
+@router.post("/proposals/{proposal_id}/actions", response=TechProposalDetailOut)
+def proposal_act(request, proposal_id: UUID, payload: TechActionIn):
     proposal = selectors.proposal_get(actor=request.user, proposal_id=proposal_id)
     proposal = services.proposal_act(actor=request.user, proposal=proposal, action=payload.action)
     proposal.actions = PROPOSAL.action_codes(proposal, request.user)

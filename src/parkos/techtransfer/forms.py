@@ -68,7 +68,9 @@ class DemandForm(ServiceForm):
     budget = forms.CharField(
         label=_("Budget (CNY)"), widget=forms.TextInput(attrs={"inputmode": "decimal"})
     )
-    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(
+        label=_("Closing date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     modes = forms.MultipleChoiceField(
         label=_("Modes accepted"), choices=Mode.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -82,7 +84,9 @@ class CallForm(ServiceForm):
     challenge = forms.CharField(label=_("Challenge"), widget=forms.Textarea(attrs={"rows": 4}))
     field = forms.ChoiceField(label=_("Field"), choices=TechField.choices)
     reward = forms.CharField(label=_("Reward (CNY)"))
-    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(
+        label=_("Closing date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 class ProposalForm(ServiceForm):

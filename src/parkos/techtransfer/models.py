@@ -161,7 +161,7 @@ class Demand(models.Model):
         _("required readiness level"), choices=TRL_CHOICES, validators=TRL_VALIDATORS
     )
     budget = MoneyField(_("budget (CNY)"))
-    deadline = models.DateField(_("deadline"))
+    deadline = models.DateField(_("closing date"))
     modes = models.JSONField(_("modes accepted"), default=list)
     confidential = models.BooleanField(
         _("confidential (brokers only)"),
@@ -204,7 +204,7 @@ class Demand(models.Model):
 class CallStatus(models.TextChoices):
     OPEN = "open", _("Open for proposals")
     REVIEWING = "reviewing", _("Reviewing proposals")
-    AWARDED = "awarded", _("Awarded")
+    AWARDED = "awarded", _("Awarded to a proposal")
     CLOSED = "closed", _("Closed without award")
 
 
@@ -226,7 +226,7 @@ class Call(models.Model):
     challenge = models.TextField(_("challenge"))
     field = models.CharField(_("field"), max_length=32, choices=TechField.choices)
     reward = MoneyField(_("reward (CNY)"))
-    deadline = models.DateField(_("deadline"))
+    deadline = models.DateField(_("closing date"))
     status = models.CharField(
         _("status"), max_length=10, choices=CallStatus.choices, default=CallStatus.OPEN
     )

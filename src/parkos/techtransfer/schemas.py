@@ -7,14 +7,14 @@ from ninja import Field, Schema
 from parkos.techtransfer.texts import MATCH_TEXTS
 
 
-class InstitutionOut(Schema):
+class TechInstitutionOut(Schema):
     id: UUID
     name: str
     name_en: str
     region: str
 
 
-class AchievementOut(Schema):
+class TechAchievementOut(Schema):
     id: UUID
     institution: UUID = Field(..., alias="institution_id")
     institution_name: str = Field(..., alias="institution.name")
@@ -35,12 +35,12 @@ class AchievementOut(Schema):
     published_at: datetime | None
 
 
-class AchievementDetailOut(AchievementOut):
+class TechAchievementDetailOut(TechAchievementOut):
     review_note: str
     actions: list[str] = []
 
 
-class AchievementIn(Schema):
+class TechAchievementIn(Schema):
     institution: UUID
     title: str = Field("", max_length=200)
     title_en: str = Field("", max_length=300)
@@ -59,7 +59,7 @@ class AchievementIn(Schema):
     submit: bool = True
 
 
-class AchievementPatch(Schema):
+class TechAchievementPatch(Schema):
     title: str | None = Field(None, max_length=200)
     title_en: str | None = Field(None, max_length=300)
     description: str | None = Field(None, max_length=20000)
@@ -74,13 +74,13 @@ class AchievementPatch(Schema):
     ipc: str | None = None
 
 
-class ActionIn(Schema):
-    action: str = Field(..., max_length=20)
+class TechActionIn(Schema):
+    action: str = Field("", max_length=20)
     note: str = Field("", max_length=2000)
     reason: str = Field("", max_length=20)
 
 
-class DemandOut(Schema):
+class TechDemandOut(Schema):
     id: UUID
     enterprise: UUID = Field(..., alias="enterprise_id")
     enterprise_name: str = Field(..., alias="enterprise.name")
@@ -97,7 +97,7 @@ class DemandOut(Schema):
     created_at: datetime
 
 
-class DemandIn(Schema):
+class TechDemandIn(Schema):
     enterprise: UUID | None = Field(None, description="defaults to the caller's enterprise")
     title: str = Field(..., max_length=200)
     problem: str = Field(..., max_length=20000)
@@ -110,7 +110,7 @@ class DemandIn(Schema):
     confidential: bool = False
 
 
-class MatchOut(Schema):
+class TechMatchOut(Schema):
     id: UUID
     demand: UUID = Field(..., alias="demand_id")
     demand_title: str = Field(..., alias="demand.title")
@@ -139,11 +139,11 @@ class MatchOut(Schema):
         return str(obj.get_decline_reason_display()) if obj.decline_reason else ""
 
 
-class MatchDetailOut(MatchOut):
+class TechMatchDetailOut(TechMatchOut):
     actions: list[str] = []
 
 
-class DealOut(Schema):
+class TechDealOut(Schema):
     id: UUID
     match: UUID = Field(..., alias="match_id")
     demand_title: str = Field(..., alias="match.demand.title")
@@ -155,11 +155,11 @@ class DealOut(Schema):
     created_at: datetime
 
 
-class DealDetailOut(DealOut):
+class TechDealDetailOut(TechDealOut):
     actions: list[str] = []
 
 
-class ContractOut(Schema):
+class TechContractOut(Schema):
     id: UUID
     number: str
     deal: UUID | None = Field(None, alias="deal_id")
@@ -180,7 +180,7 @@ class ContractOut(Schema):
     signed_on: date
 
 
-class ContractIn(Schema):
+class TechContractIn(Schema):
     deal: UUID | None = None
     seller: UUID | None = None
     buyer: UUID | None = None
@@ -196,13 +196,13 @@ class ContractIn(Schema):
     buyer_region: str = Field("", max_length=50)
 
 
-class AttachmentOut(Schema):
+class TechAttachmentOut(Schema):
     id: UUID
     name: str
     uploaded_at: datetime
 
 
-class CallOut(Schema):
+class TechCallOut(Schema):
     id: UUID
     enterprise: UUID = Field(..., alias="enterprise_id")
     title: str
@@ -213,11 +213,11 @@ class CallOut(Schema):
     status: str
 
 
-class CallDetailOut(CallOut):
+class TechCallDetailOut(TechCallOut):
     actions: list[str] = []
 
 
-class CallIn(Schema):
+class TechCallIn(Schema):
     enterprise: UUID | None = None
     title: str = Field(..., max_length=200)
     challenge: str = Field(..., max_length=20000)
@@ -226,7 +226,7 @@ class CallIn(Schema):
     deadline: date
 
 
-class ProposalOut(Schema):
+class TechProposalOut(Schema):
     id: UUID
     call: UUID = Field(..., alias="call_id")
     institution: UUID = Field(..., alias="institution_id")
@@ -236,17 +236,17 @@ class ProposalOut(Schema):
     status: str
 
 
-class ProposalDetailOut(ProposalOut):
+class TechProposalDetailOut(TechProposalOut):
     actions: list[str] = []
 
 
-class ProposalIn(Schema):
+class TechProposalIn(Schema):
     institution: UUID | None = None
     summary: str = Field(..., max_length=20000)
     price: str | int | None = None
 
 
-class VocabularyOut(Schema):
+class TechVocabularyOut(Schema):
     fields: dict[str, str]
     trl: dict[int, str]
     modes: dict[str, str]
@@ -257,7 +257,7 @@ class VocabularyOut(Schema):
     drop_reasons: dict[str, str]
 
 
-class StatisticsOut(Schema):
+class TechStatisticsOut(Schema):
     totals: dict
     by_field: list[dict]
     by_type: list[dict]

@@ -159,6 +159,7 @@ def call_list(*, actor) -> QuerySet[Call]:
         Call.objects.visible_to(actor)
         .select_related("enterprise")
         .annotate(proposal_count=Count("proposals"))
+        .order_by("-created_at")
     )
 
 

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from parkos.accounts.models import ENTERPRISE_ROLES, Role
 from parkos.accounts.selectors import organization_members, users_with_role
@@ -197,14 +197,14 @@ def achievement_act(*, actor, achievement: Achievement, action: str, note: str =
     if action == "approve":
         _notify_institution(
             achievement.institution,
-            _lazy("Your achievement is published"),
+            gettext_lazy("Your achievement is published"),
             achievement.get_absolute_url(),
             body=achievement.title,
         )
     if action == "reject":
         _notify_institution(
             achievement.institution,
-            _lazy("Your achievement was returned for changes"),
+            gettext_lazy("Your achievement was returned for changes"),
             achievement.get_absolute_url(),
             body=note,
         )
@@ -223,7 +223,7 @@ def achievements_expire_due(*, today: date | None = None) -> int:
             ACHIEVEMENT.fire(achievement, "expire", actor=None, check=False)
             _notify_institution(
                 achievement.institution,
-                _lazy("Your achievement has expired: renew it to keep it listed"),
+                gettext_lazy("Your achievement has expired: renew it to keep it listed"),
                 achievement.get_absolute_url(),
                 body=achievement.title,
             )
@@ -341,7 +341,7 @@ def _notify_match(match: Match) -> None:
     for user in organization_members_of_enterprise(demand.enterprise_id):
         notify(
             user=user,
-            title=_lazy("A strong match for your demand"),
+            title=gettext_lazy("A strong match for your demand"),
             url=url,
             body=achievement.title,
         )
@@ -350,14 +350,14 @@ def _notify_match(match: Match) -> None:
         for user in users_with_role(Role.BROKER):
             notify(
                 user=user,
-                title=_lazy("A strong match on a confidential demand"),
+                title=gettext_lazy("A strong match on a confidential demand"),
                 url=url,
                 body=demand.title,
             )
         return
     _notify_institution(
         achievement.institution,
-        _lazy("A strong match for your achievement"),
+        gettext_lazy("A strong match for your achievement"),
         url,
         body=demand.title,
     )
@@ -406,11 +406,11 @@ def match_decline(*, actor, match: Match, reason: str, note: str = "") -> Match:
     label = DeclineReason(reason).label
     if side == "enterprise" and not match.demand.confidential:
         _notify_institution(
-            match.achievement.institution, _lazy("A match was declined"), url, body=label
+            match.achievement.institution, gettext_lazy("A match was declined"), url, body=label
         )
     elif side == "institution":
         for user in organization_members_of_enterprise(match.demand.enterprise_id):
-            notify(user=user, title=_lazy("A match was declined"), url=url, body=label)
+            notify(user=user, title=gettext_lazy("A match was declined"), url=url, body=label)
     return match
 
 
@@ -464,7 +464,7 @@ def deals_remind_due(*, today: date | None = None) -> int:
             Deal.objects.filter(pk=deal.pk).update(reminded_at=timezone.now())
             notify(
                 user=deal.broker,
-                title=_lazy("A deal is past its stage's due day"),
+                title=gettext_lazy("A deal is past its stage's due day"),
                 url=deal.get_absolute_url(),
                 body=deal.match.demand.title,
             )
@@ -661,7 +661,7 @@ def proposal_submit(
     for user in organization_members_of_enterprise(call.enterprise_id):
         notify(
             user=user,
-            title=_lazy("A new proposal for your call"),
+            title=gettext_lazy("A new proposal for your call"),
             url=call.get_absolute_url(),
             body=institution.name,
         )
@@ -678,7 +678,7 @@ def proposal_act(*, actor, proposal: Proposal, action: str) -> Proposal:
             CALL.fire(call, "award", actor=actor)
         _notify_institution(
             proposal.institution,
-            _lazy("Your proposal was picked"),
+            gettext_lazy("Your proposal was picked"),
             call.get_absolute_url(),
             body=call.title,
         )

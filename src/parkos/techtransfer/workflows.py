@@ -18,7 +18,7 @@ ACHIEVEMENT = Workflow(
             "submit",
             sources=(A.DRAFT, A.REJECTED),
             target=A.SUBMITTED,
-            label=_("Submit for review"),
+            label=_("Submit for the operator's review"),
             allowed=permissions.may_edit_achievement,
             stamp="submitted_at",
         ),
@@ -41,7 +41,7 @@ ACHIEVEMENT = Workflow(
             "expire",
             sources=(A.PUBLISHED,),
             target=A.EXPIRED,
-            label=_("Expire"),
+            label=_("Take down (expired)"),
             allowed=permissions.may_review,
         ),
         Transition(

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Protocol
 
 import numpy as np
-from django.utils.translation import gettext as _
 
 
 class SentenceEncoder(Protocol):
@@ -25,7 +24,12 @@ class SentenceEncoder(Protocol):
 
 
 class EncoderUnavailable(Exception):
-    """The model folder is missing, of an unknown format, or its runtime is not installed."""
+    """The model folder is missing ("no_folder"), of an unknown format ("unknown_format"), or
+    its runtime is not installed ("missing_package"); the caller words the code."""
+
+    def __init__(self, code: str, **values):
+        super().__init__(f"{code} {values}")
+        self.code, self.values = code, values
 
 
 class OnnxEncoder:
@@ -35,8 +39,7 @@ class OnnxEncoder:
             from tokenizers import Tokenizer
         except ImportError as missing:
             raise EncoderUnavailable(
-                _("an ONNX model needs the packages onnxruntime and tokenizers (%(missing)s).")
-                % {"missing": missing.name}
+                "missing_package", packages="onnxruntime tokenizers", missing=missing.name
             ) from None
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_length=max_length)
@@ -70,7 +73,7 @@ class SentenceTransformersEncoder:
             from sentence_transformers import SentenceTransformer
         except ImportError:
             raise EncoderUnavailable(
-                _("a sentence-transformers model needs the package sentence-transformers.")
+                "missing_package", packages="sentence-transformers", missing="sentence_transformers"
             ) from None
         self.model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
 
@@ -82,18 +85,12 @@ def encoder_format(path: str | Path) -> str:
     """'onnx' or 'sentence-transformers', from the files in the folder; raises otherwise."""
     folder = Path(path)
     if not folder.is_dir():
-        raise EncoderUnavailable(_("no model folder at %(path)s.") % {"path": folder})
+        raise EncoderUnavailable("no_folder", path=str(folder))
     if (folder / "model.onnx").is_file() and (folder / "tokenizer.json").is_file():
         return "onnx"
     if (folder / "modules.json").is_file():
         return "sentence-transformers"
-    raise EncoderUnavailable(
-        _(
-            "%(path)s holds neither an ONNX model (model.onnx and tokenizer.json) nor a "
-            "sentence-transformers model (modules.json)."
-        )
-        % {"path": folder}
-    )
+    raise EncoderUnavailable("unknown_format", path=str(folder))
 
 
 def load_encoder(path: str | Path) -> SentenceEncoder:

@@ -12,11 +12,18 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-from django.utils.translation import gettext as _
 
-from parkos.core.errors import ValidationFailed
 from parkos.core.imports import decode_text
 from parkos.core.matching.index import MatchConfig, MatchIndex
+
+
+class LabelledFileError(Exception):
+    """What is wrong with a labelled file, as a code and its values (the command words it in
+    the reader's language): `field` is the option or "file"."""
+
+    def __init__(self, field: str, code: str, **values):
+        super().__init__(f"{field}: {code} {values}")
+        self.field, self.code, self.values = field, code, values
 
 
 @dataclass
@@ -29,8 +36,8 @@ class LabelledRows:
 def read_labelled_csv(
     content: bytes, *, query_column: str, doc_column: str, label_column: str
 ) -> LabelledRows:
-    """Rows of a CSV (UTF-8 or GBK, comma or tab separated); every problem is a
-    ValidationFailed naming the column or the file."""
+    """Rows of a CSV (UTF-8 or GBK, comma or tab separated). An undecodable file raises
+    core.imports' ValidationFailed; every other problem a LabelledFileError naming the option."""
     text = decode_text(content)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
@@ -39,23 +46,15 @@ def read_labelled_csv(
     reader = csv.reader(io.StringIO(text), dialect)
     header = next(reader, None)
     if not header:
-        raise ValidationFailed.for_field("file", _("The file is empty."), code="empty")
+        raise LabelledFileError("file", "empty")
     header = [h.replace("\ufeff", "").strip() for h in header]
-    missing = {}
     for option, name in (
         ("query_column", query_column),
         ("doc_column", doc_column),
         ("label_column", label_column),
     ):
         if name not in header:
-            missing[option] = [
-                _("There is no column “%(name)s”; the columns are: %(columns)s.")
-                % {"name": name, "columns": ", ".join(header)}
-            ]
-    if missing:
-        raise ValidationFailed(
-            _("Columns missing from the file."), fields=missing, code="missing_column"
-        )
+            raise LabelledFileError(option, "missing_column", name=name, columns=header)
     q, d, lab = header.index(query_column), header.index(doc_column), header.index(label_column)
     rows = LabelledRows([], [], [])
     for values in reader:
@@ -66,19 +65,9 @@ def read_labelled_csv(
         rows.documents.append(values[d].strip())
         rows.labels.append(values[lab].strip())
     if len(rows.labels) < 2:
-        raise ValidationFailed.for_field(
-            "file", _("The file needs at least two rows to rank."), code="too_few_rows"
-        )
+        raise LabelledFileError("file", "too_few_rows", rows=len(rows.labels))
     if len(set(rows.labels)) < 2:
-        raise ValidationFailed.for_field(
-            "label_column",
-            _(
-                "Every row has the same label (“%(label)s”): every document would be relevant "
-                "and the figures would mean nothing."
-            )
-            % {"label": rows.labels[0]},
-            code="one_label",
-        )
+        raise LabelledFileError("label_column", "one_label", label=rows.labels[0])
     return rows
 
 

@@ -48,6 +48,7 @@ class MatchConfig:
     latent_word_weight: float = 0.0  # the word field's share in the latent analysis
     feedback_documents: int = 5  # pseudo-relevance feedback in the latent space
     feedback_weight: float = 0.5
+    sparse_max_df: float = 0.05  # share of documents above which a term is skipped in scoring
     seed: int = 0
 
 
@@ -111,6 +112,7 @@ class _Field:
         self.idf = (np.log((1 + n) / (1 + df)) + 1.0).astype(np.float32)
         self.vectors = _tfidf(matrix, self.idf)
         self.vectors_t = self.vectors.T.tocsr()
+        self.df_share = (df / n).astype(np.float32)
 
     def query_vector(self, terms: Sequence[str]) -> sp.csr_matrix:
         counts: dict[int, int] = {}
@@ -128,13 +130,19 @@ class _Field:
         )
         return _tfidf(matrix, self.idf)
 
-    def scores(self, query: sp.csr_matrix) -> np.ndarray:
+    def scores(self, query: sp.csr_matrix, *, max_df: float = 1.0) -> np.ndarray:
         """Cosine of the query with every document: only the documents' columns the query
-        touches are read (the transposed matrix is term-major)."""
-        if query.nnz == 0:
+        touches are read (the transposed matrix is term-major). Terms in more than `max_df`
+        of the documents are left out: their idf makes them count for little, and their
+        posting lists are most of the work on a large corpus."""
+        indices, data = query.indices, query.data
+        if max_df < 1.0 and len(indices):
+            keep = self.df_share[indices] <= max_df
+            indices, data = indices[keep], data[keep]
+        if len(indices) == 0:
             return np.zeros(self.vectors.shape[0], dtype=np.float32)
-        rows = self.vectors_t[query.indices]
-        return np.asarray(rows.T @ query.data, dtype=np.float32).ravel()
+        rows = self.vectors_t[indices]
+        return np.asarray(rows.T @ data, dtype=np.float32).ravel()
 
 
 def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
@@ -280,8 +288,8 @@ class MatchIndex:
         char_vector = self.chars.query_vector(chars)
         word_vector = self.words.query_vector(words)
         sparse = config.word_weight * self.words.scores(
-            word_vector
-        ) + config.char_weight * self.chars.scores(char_vector)
+            word_vector, max_df=config.sparse_max_df
+        ) + config.char_weight * self.chars.scores(char_vector, max_df=config.sparse_max_df)
         combined = self._smooth(sparse, config.neighbour_score_weight, excluded)
         total_weight = config.word_weight + config.char_weight
         if self.latent is not None and char_vector.nnz:
@@ -333,10 +341,15 @@ class MatchIndex:
         top = np.argpartition(-scores, limit - 1)[:limit]
         top = top[np.argsort(-scores[top], kind="stable")]
         hits = []
+        query_words = self.analyzer.words(query) if explain else []
         for position in top:
             if not np.isfinite(scores[position]):
                 continue
-            reason = explain_match(query, self.texts[position]) if explain else Reason()
+            reason = (
+                explain_match(query, self.texts[position], query_words=query_words)
+                if explain
+                else Reason()
+            )
             hits.append(Hit(self.keys[position], float(scores[position]), reason))
         return hits
 
@@ -354,11 +367,13 @@ def analyse_terms(text: str, analyzer: Analyzer | None = None) -> tuple[list[str
 _DEFAULT_ANALYZER = Analyzer()
 
 
-def explain_match(query: str, document: str, *, limit: int = 8) -> Reason:
+def explain_match(
+    query: str, document: str, *, limit: int = 8, query_words: list[str] | None = None
+) -> Reason:
     """The words both texts contain and the longest phrases they share (at least two Chinese
     characters or one Latin word), in normal form, the most telling first."""
     analyzer = _DEFAULT_ANALYZER
-    query_words = analyzer.words(query)
+    query_words = query_words if query_words is not None else analyzer.words(query)
     document_words = set(analyzer.words(document))
     terms: list[str] = []
     for word in sorted(dict.fromkeys(query_words), key=lambda w: -len(w)):

@@ -8,14 +8,46 @@ from django.utils.translation import gettext as _
 
 from parkos.core.errors import ValidationFailed
 from parkos.core.matching.encoder import EncoderUnavailable, load_encoder
-from parkos.core.matching.evaluate import evaluate_ranking, read_labelled_csv
+from parkos.core.matching.evaluate import LabelledFileError, evaluate_ranking, read_labelled_csv
 
-_OPTION_NAMES = {
+OPTION_NAMES = {
     "query_column": "--query-column",
     "doc_column": "--doc-column",
     "label_column": "--label-column",
     "file": "FILE",
 }
+
+
+def file_problem(error: LabelledFileError) -> str:
+    values = error.values
+    if error.code == "missing_column":
+        return _("there is no column “%(name)s”; the columns are: %(columns)s.") % {
+            "name": values["name"],
+            "columns": ", ".join(values["columns"]),
+        }
+    if error.code == "one_label":
+        return _(
+            "every row has the same label (“%(label)s”): every document would be relevant and "
+            "the figures would mean nothing."
+        ) % {"label": values["label"]}
+    if error.code == "too_few_rows":
+        return _("the file needs at least two rows to rank.")
+    return _("the file is empty.")
+
+
+def encoder_problem(error: EncoderUnavailable) -> str:
+    values = error.values
+    if error.code == "no_folder":
+        return _("no model folder at %(path)s.") % values
+    if error.code == "missing_package":
+        return _("this model needs the package(s) %(packages)s, which are not installed.") % values
+    return (
+        _(
+            "%(path)s holds neither an ONNX model (model.onnx and tokenizer.json) nor a "
+            "sentence-transformers model (modules.json)."
+        )
+        % values
+    )
 
 
 class Command(BaseCommand):
@@ -48,18 +80,12 @@ class Command(BaseCommand):
                 label_column=options["label_column"],
             )
             encoder = load_encoder(options["encoder"]) if options["encoder"] else None
-        except ValidationFailed as invalid:
-            raise CommandError(_describe(invalid)) from None
+        except ValidationFailed as invalid:  # the encoding, worded by core.imports
+            raise CommandError(f"FILE: {invalid.message}") from None
+        except LabelledFileError as error:
+            raise CommandError(f"{OPTION_NAMES[error.field]}: {file_problem(error)}") from None
         except EncoderUnavailable as error:
-            raise CommandError(f"--encoder: {error}") from None
+            raise CommandError(f"--encoder: {encoder_problem(error)}") from None
         report = evaluate_ranking(rows, encoder=encoder)
         report["file"] = str(path)
         self.stdout.write(json.dumps(report, ensure_ascii=False))
-
-
-def _describe(invalid: ValidationFailed) -> str:
-    parts = []
-    for field, messages in (invalid.fields or {}).items():
-        name = _OPTION_NAMES.get(field, field)
-        parts.extend(f"{name}: {message}" for message in messages)
-    return "; ".join(parts) or str(invalid.message)
