@@ -9,7 +9,7 @@ PORT ?= 8000
 # Both cores: the suite runs in two processes, each with its own test database.
 PYTEST_ARGS ?= -n auto
 
-.PHONY: install demo test test-postgres lint format messages vendor bench clean
+.PHONY: install demo test test-postgres stack-test lint format messages vendor bench clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -31,6 +31,12 @@ test: install
 
 test-postgres: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} .venv/bin/pytest $(PYTEST_ARGS)
+
+# The production topology on this machine (PostgreSQL, Redis, Mosquitto, web, Celery, ingest,
+# 1,000 devices) with faults injected; prints its figures as one JSON line. Needs root (to run
+# PostgreSQL as its own user), PostgreSQL 15, redis-server, mosquitto and its plugin headers.
+stack-test: install
+	.venv/bin/python tests/stack/run.py $(STACK_ARGS)
 
 lint: install
 	.venv/bin/ruff check src tests bench
