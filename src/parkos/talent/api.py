@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
-from parkos.accounts.auth import api_auth
+from parkos.accounts.services import token_authenticate
 from parkos.core.errors import ValidationFailed
 from parkos.core.pagination import Paging
 from parkos.parks.selectors import enterprise_get, park_get
@@ -63,11 +63,17 @@ router = Router(tags=["talent"])
 
 
 def _anyone(request):
-    # Public reads: a signed-in caller is still recognised (HR see their drafts), others pass.
+    """Public reads: a caller with a bearer token or a session is still recognised (HR see
+    their drafts), anyone else passes as anonymous."""
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        user = token_authenticate(raw=header.removeprefix("Bearer ").strip())
+        if user is not None:
+            request.user = user
     return request.user
 
 
-PUBLIC = [*api_auth, _anyone]
+PUBLIC = _anyone
 
 
 def _enterprise(request, enterprise_id):

@@ -1,9 +1,9 @@
-"""The reference list of Chinese universities shipped with the app (data/universities.csv: the
+"""The reference list of Chinese universities shipped with the app (data/universities.json: the
 Ministry of Education's institution code, names, city, province and the main campus's
 coordinates, WGS-84, to about a kilometre). Read once; a candidate's education and a campus
 fair point at it by code."""
 
-import csv
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.utils.translation import get_language
 
-DATA = Path(__file__).resolve().parent / "data" / "universities.csv"
+DATA = Path(__file__).resolve().parent / "data" / "universities.json"
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def universities() -> dict[str, University]:
                 latitude=Decimal(row["latitude"]),
                 longitude=Decimal(row["longitude"]),
             )
-            for row in csv.DictReader(handle)
+            for row in json.load(handle)
         }
 
 
