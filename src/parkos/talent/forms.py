@@ -153,7 +153,7 @@ class DeleteProfileForm(forms.Form):
 
 
 class RegisterForm(ServiceForm):
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=_("Full name"), max_length=50)
     phone = forms.CharField(label=_("Mobile phone"), max_length=20)
     email = forms.EmailField(label=_("Email"), required=False)
     username = forms.CharField(label=_("Username"), max_length=150)
@@ -161,7 +161,7 @@ class RegisterForm(ServiceForm):
 
 
 class ProfileForm(ServiceForm):
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=_("Full name"), max_length=50)
     email = forms.EmailField(label=_("Email"), required=False)
     id_number = forms.CharField(
         label=_("ID number"),
@@ -222,7 +222,7 @@ class DemandForm(ServiceForm):
 
 
 class OneThingForm(ServiceForm):
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=_("Full name"), max_length=50)
     phone = forms.CharField(label=_("Mobile phone"), max_length=20)
     id_number = forms.CharField(label=_("ID number"), max_length=18)
     arrived_on = forms.DateField(label=_("Arrived in the district on"), widget=DATE)

@@ -323,8 +323,9 @@ def university_map(*, actor) -> list[dict]:
 
 
 def statistics(*, actor) -> dict:
-    """Network figures: fairs, positions, applications and how many reached intent."""
-    applications = Application.objects.visible_to(actor).counted()
+    """Network figures: fairs, positions, applications and how many reached intent. Counts
+    carry no personal data, so everyone sees the network's (the article's own figures)."""
+    applications = Application.objects.counted()
     reached = applications.filter(
         status__in=[ApplicationStatus.INTENT, ApplicationStatus.OFFER, ApplicationStatus.HIRED]
     ).count()
