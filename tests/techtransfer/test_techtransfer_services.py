@@ -280,6 +280,25 @@ def test_the_broker_moves_a_deal_to_contracted_and_registers_the_contract(world)
     assert stats["totals"]["amount"] == Decimal("800000.00")
 
 
+def test_network_wide_staff_see_every_park(world):
+    from factories import member
+    from parkos.accounts.models import Role
+
+    _published(world)
+    demand = _demand(world, confidential=True)
+    services.demand_match(actor=world.tenant, demand=demand)
+    network_operator = member(Role.OPERATOR_ADMIN)
+    assert selectors.demand_list(actor=network_operator).filter(pk=demand.pk).exists()
+    assert selectors.match_list(actor=network_operator, demand=demand).exists()
+    outsider_broker = member(
+        Role.BROKER,
+        park=world.other_enterprise.park.__class__.objects.create(
+            code="far", name="远方园区", city="合肥"
+        ),
+    )
+    assert not selectors.demand_list(actor=outsider_broker).filter(pk=demand.pk).exists()
+
+
 def test_a_contract_refuses_a_technology_amount_above_the_total(world):
     _published(world)
     match = services.demand_match(actor=world.tenant, demand=_demand(world))[0]
@@ -351,10 +370,11 @@ def test_a_company_call_takes_proposals_and_picks_one(world):
         institution=world.other_institution,
         summary="传统视觉方案",
     )
-    with pytest.raises(Conflict, match="already answered"):
+    with pytest.raises(Conflict) as refused:
         services.proposal_submit(
             actor=world.researcher, call=call, institution=world.institution, summary="再来一次"
         )
+    assert refused.value.code == "already_answered"
     assert [p.pk for p in selectors.proposal_list(actor=world.researcher, call=call)] == [first.pk]
     services.proposal_act(actor=world.tenant, proposal=first, action="shortlist")
     services.proposal_act(actor=world.tenant, proposal=first, action="pick")

@@ -42,18 +42,18 @@ def flows_option(flows: list[dict]) -> dict:
 def monthly_option(monthly: list[dict]) -> dict:
     return base_option(
         tooltip={"trigger": "axis"},
-        legend={"data": [_("Contracts"), _("Amount (10k yuan)")]},
+        legend={"data": [_("Number of contracts"), _("Amount (10k yuan)")]},
         xAxis={
             "type": "category",
             "data": [row["month"].strftime("%Y-%m") for row in monthly if row["month"]],
         },
         yAxis=[
-            {"type": "value", "name": _("Contracts")},
+            {"type": "value", "name": _("Number of contracts")},
             {"type": "value", "name": _("Amount (10k yuan)")},
         ],
         series=[
             {
-                "name": _("Contracts"),
+                "name": _("Number of contracts"),
                 "type": "bar",
                 "data": [row["count"] for row in monthly if row["month"]],
             },

@@ -76,12 +76,13 @@ def can_view(user) -> bool:
 
 def staff_parks(user, enterprise_path: str) -> Q | None:
     """The staff's reach as a filter on the enterprise at `enterprise_path` (its park or that
-    park's parent); None when the user is no staff; Q() when network-wide."""
+    park's parent); None when the user is no staff; every row when network-wide."""
     if not is_staff(user):
         return None
     park_ids = user_park_ids(user, *STAFF_ROLES)
     if park_ids is None:
-        return Q()
+        # Not Q(): an empty Q vanishes when OR-ed with another, which would narrow, not widen.
+        return Q(pk__isnull=False)
     return Q(**{f"{enterprise_path}__park_id__in": park_ids}) | Q(
         **{f"{enterprise_path}__park__parent_id__in": park_ids}
     )

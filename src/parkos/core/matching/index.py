@@ -287,9 +287,11 @@ class MatchIndex:
         config = self.config
         char_vector = self.chars.query_vector(chars)
         word_vector = self.words.query_vector(words)
+        # On a small corpus every term is "common"; the cut only pays where postings are long.
+        max_df = config.sparse_max_df if len(self.texts) >= config.min_df_corpus else 1.0
         sparse = config.word_weight * self.words.scores(
-            word_vector, max_df=config.sparse_max_df
-        ) + config.char_weight * self.chars.scores(char_vector, max_df=config.sparse_max_df)
+            word_vector, max_df=max_df
+        ) + config.char_weight * self.chars.scores(char_vector, max_df=max_df)
         combined = self._smooth(sparse, config.neighbour_score_weight, excluded)
         total_weight = config.word_weight + config.char_weight
         if self.latent is not None and char_vector.nnz:
