@@ -84,6 +84,24 @@ def import_file(rows: int, out: Path, seed: int) -> None:
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def send_jobs(times: int, skip: set[str]) -> None:
+    """Every job of the beat schedule sent to the workers `times` times over, at once: the
+    whole day's schedule in a moment, each job delivered more than once as after a worker
+    crash or a beat restart. What they leave must be what one run leaves."""
+    from django.conf import settings
+
+    from parkos.config.celery import app
+
+    sent = []
+    for _ in range(times):
+        for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+            if entry["task"] in skip:
+                continue
+            app.send_task(entry["task"], args=entry.get("args", ()), kwargs=entry.get("kwargs", {}))
+            sent.append(name)
+    print(json.dumps({"sent": len(sent), "jobs": sorted(set(sent))}))
+
+
 # -- invariants -----------------------------------------------------------------------------
 class Violations(list):
     def add(self, what: str, **detail) -> None:
@@ -326,6 +344,9 @@ def main() -> None:
     p.add_argument("--rows", type=int, required=True)
     p.add_argument("--seed", type=int, required=True)
     p.add_argument("--out", type=Path, required=True)
+    p = commands.add_parser("send-jobs")
+    p.add_argument("--times", type=int, default=2)
+    p.add_argument("--skip", default="", help="tasks not to send, comma-separated")
     p = commands.add_parser("check")
     p.add_argument("--accepted", type=Path, required=True)
     p.add_argument("--imports", default="", help="seed:rows,... of the imports made")
@@ -335,6 +356,8 @@ def main() -> None:
         provision(options.devices, options.out)
     elif options.command == "import-file":
         import_file(options.rows, options.out, options.seed)
+    elif options.command == "send-jobs":
+        send_jobs(options.times, set(filter(None, options.skip.split(","))))
     else:
         imports = [tuple(map(int, x.split(":"))) for x in options.imports.split(",") if x]
         print(json.dumps(check(options.accepted, imports), default=str))

@@ -46,23 +46,27 @@ FORMS = {
         "period": 10.0,
         "steady": 90,
         "settle": 45,
-        "import_rows": 8000,
-        "faults": [
+        "import_rows": 20000,
+        "steps": [
             "celery_kill",
             "celery_child_kill",
+            "day_jobs",
             "redis",
             "postgres",
             "mosquitto",
             "web_kill",
         ],
+        "jobs_skipped": [],
     },
     "short": {
         "devices": 150,
         "period": 5.0,
         "steady": 30,
         "settle": 30,
-        "import_rows": 2000,
-        "faults": ["celery_kill", "postgres"],
+        "import_rows": 10000,
+        "steps": ["celery_kill", "day_jobs", "postgres"],
+        # Model training (minutes of CPU each on two cores): the full form runs them.
+        "jobs_skipped": ["crowd.refresh_forecasts", "property.retrain"],
     },
 }
 
@@ -83,6 +87,7 @@ class Day:
         self.violations: list[dict] = []
         self.figures: dict = {}
         self.imports: list[tuple[int, int]] = []
+        self.jobs_sent: dict = {}
 
     # -- reading the stack -----------------------------------------------------------------
     def stored_points(self) -> int:
@@ -204,7 +209,7 @@ class Day:
 
         children = worker.children()
         before = {pid: cpu(pid) for pid in children}
-        time.sleep(1.5)
+        time.sleep(0.5)
         return max(children, key=lambda pid: cpu(pid) - before[pid])
 
     def _import_and_kill(self, *, whole: bool) -> None:
@@ -239,11 +244,14 @@ class Day:
         self.import_job = job
         state = {}
 
-        def running():
+        def under_way():
             state.update(client.get(f"/api/imports/{job}").json())
-            return state.get("status") == "running"
+            if state.get("status") not in ("queued", "running"):
+                raise RuntimeError(f"the import ended before the kill: {state.get('status')}")
+            return state.get("status") == "running" and state.get("processed_rows", 0) > 0
 
-        wait_until(running, timeout=300, what="the import to start", every=0.5)
+        # Killed once it has gone some way through its rows (it reports every 500).
+        wait_until(under_way, timeout=300, what="the import to be under way", every=0.1)
         owner, task = wait_until(
             lambda: next(
                 (
@@ -258,7 +266,6 @@ class Day:
             timeout=60,
             what="the worker holding the import",
         )
-        time.sleep(1.0)
         worker = self.stack.processes[f"worker{owner}"]
 
         victim = None if whole else self._busiest_child(worker)
@@ -300,6 +307,25 @@ class Day:
 
         self.fault(f"celery_{'worker' if whole else 'pool_process'}_kill_9", inject, check=check)
         client.close()
+
+    def day_jobs(self) -> None:
+        """The day's schedule at once, each job twice; every job must then have run without
+        an error (checked at the end) and left the effect of one run (the job checks)."""
+        sent = json.loads(
+            self.stack.run(
+                VENV_BIN / "python",
+                HERE / "django_side.py",
+                "send-jobs",
+                "--times",
+                2,
+                "--skip",
+                ",".join(self.form["jobs_skipped"]),
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
+        self.jobs_sent = sent
+        say(f"the day's jobs sent twice each: {sent['sent']} messages")
 
     def redis(self) -> None:
         self.fault(
@@ -351,7 +377,9 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--short", action="store_true", help="the CI form: fewer devices, faults")
     parser.add_argument("--devices", type=int)
-    parser.add_argument("--faults", help="comma-separated subset of the form's faults")
+    parser.add_argument(
+        "--steps", help="comma-separated steps of the day (faults, day_jobs) instead of the form's"
+    )
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--attach", type=Path)
     parser.add_argument(
@@ -371,8 +399,8 @@ def main() -> int:
     form = dict(FORMS["short" if options.short else "full"])
     if options.devices:
         form["devices"] = options.devices
-    if options.faults:
-        form["faults"] = options.faults.split(",")
+    if options.steps:
+        form["steps"] = options.steps.split(",")
     began = time.monotonic()
     stack = Stack.attach(options.attach) if options.attach else Stack(keep=options.keep)
     for assignment in options.env:
@@ -426,7 +454,7 @@ def main() -> int:
         result["steady"] = figures(steady)
         if result["steady"]["errors_5xx"]:
             day.violation("no 500 in a steady day", n=result["steady"]["errors_5xx"])
-        for name in form["faults"]:
+        for name in form["steps"]:
             getattr(day, name)()
         say("the day ends: devices deliver what is left")
         stack.processes["simulator"].stop()
@@ -462,6 +490,7 @@ def main() -> int:
         )
         day.violations.extend(check.pop("violations"))
         tasks = day.task_lines()
+        result["jobs_sent"] = day.jobs_sent.get("sent", 0)
         result["jobs"] = {
             "succeeded": dict(Counter(t["task"] for t in tasks if t["what"] == "succeeded")),
             "failed": dict(Counter(t["task"] for t in tasks if t["what"] == "raised")),

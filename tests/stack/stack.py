@@ -221,7 +221,7 @@ class Stack:
             "JOBS_INLINE": "false",
             # Seconds after which Redis hands a task whose worker died to another worker, for
             # settings that read it (kombu's default is an hour: longer than a test).
-            "CELERY_VISIBILITY_TIMEOUT": "45",
+            "CELERY_VISIBILITY_TIMEOUT": "60",
             "PYTHONUNBUFFERED": "1",
         }
         for name in ("CELERY_BROKER_URL", "DATABASE_TEST_NAME", "PARKOS_DEMO", "CI"):
