@@ -123,14 +123,17 @@ def _missing(world, exc: LookupError) -> str:
     return f"the world has no {exc.args[0]} (builders that failed:\n{broken or 'none'})"
 
 
-def _call_api(world, client: Client, operation: engine.Operation):
+def _call_api(world, client: Client, operation: engine.Operation, rule: Rule):
     ids = world.a.ids
     url = engine.api_url(operation, ids)
     if operation.method == "get":
         return url, None, client.get(url)
     if operation.multipart:
         return url, {}, client.post(url, data={})
-    body = engine.minimal_body(operation.body_schema, ids) if operation.body_schema else None
+    if rule.body is not None:
+        body = rule.body(ids)
+    else:
+        body = engine.minimal_body(operation.body_schema, ids) if operation.body_schema else None
     data = json.dumps(body) if body is not None else ""
     return (
         url,
@@ -158,7 +161,7 @@ def test_permission_matrix(world, kind, key, caller):
     client = _client(world, rule, caller)
     try:
         if kind == "api":
-            url, body, response = _call_api(world, client, target)
+            url, body, response = _call_api(world, client, target, rule)
         else:
             url, body, response = _call_page(world, client, target, rule)
     except LookupError as exc:
@@ -231,7 +234,7 @@ def test_query_budget(world, kind, key):
         else next(p for p in engine.pages() if p.key == key)
     )
     call = (
-        (lambda: _call_api(world, client, target))
+        (lambda: _call_api(world, client, target, rule))
         if kind == "api"
         else (lambda: _call_page(world, client, target, rule))
     )

@@ -481,10 +481,14 @@ def world_build() -> World:
             if builder is _park_network:
                 builder(world.tenants[key], index)
                 continue
+            tenant = world.tenants[key]
+            before = (dict(tenant.users), dict(tenant.ids), dict(tenant.objects))
             try:
                 with transaction.atomic():
-                    builder(world.tenants[key], index)
+                    builder(tenant, index)
             except Exception:
+                # What the failed builder made was rolled back: forget it too.
+                tenant.users, tenant.ids, tenant.objects = before
                 world.broken[f"{_name(builder)}({key})"] = traceback.format_exc(limit=-3)
         world.timings[_name(builder)] = time.perf_counter() - started
     return world

@@ -6,9 +6,11 @@
   the orders placed with it; never another provider's enquiries or orders.
 - An enterprise's members see their own orders, voucher applications, grants and balance;
   never another enterprise's. Its members enquire and order; its admins apply for vouchers.
-- Operators review listings, verify providers, run programmes, approve claims and see
-  everything; reviewers see vouchers and orders (they decide voucher applications in the
-  approvals engine).
+- Operators review listings, verify providers, run programmes and approve claims (the
+  catalogue and the programmes are the network's); reviewers see vouchers and orders (they
+  decide voucher applications in the approvals engine). Staff of a park see the orders,
+  complaints and voucher money of the enterprises of their parks (and branches) only; staff
+  with a network-wide membership see every park's.
 - An enterprise's members cancel its accepted subscriptions at the end of the period; the
   operator also cancels at once, with a refund, and resolves complaints (an upheld one on
   an accepted order refunds it). Providers do neither: a refund takes money they were paid.
@@ -121,18 +123,44 @@ def provider_visibility(user) -> Q:
     return visible
 
 
+def staff_enterprise_scope(user) -> Q | None:
+    """For a staff reader, the enterprises of their parks (Q() for the whole network); None
+    for anyone else."""
+    if not is_staff_reader(user):
+        return None
+    from parkos.parks.selectors import staff_park_ids
+
+    park_ids = staff_park_ids(actor=user)
+    return Q() if park_ids is None else Q(enterprise__park_id__in=park_ids)
+
+
 def order_visibility(user) -> Q:
-    """Orders of the user's enterprises and providers; staff readers see all."""
-    if is_staff_reader(user):
-        return Q()
-    return Q(enterprise_id__in=enterprise_ids(user)) | Q(provider_id__in=provider_ids(user))
+    """Orders of the user's enterprises and providers, and staff readers' parks' orders."""
+    own = Q(enterprise_id__in=enterprise_ids(user)) | Q(provider_id__in=provider_ids(user))
+    return _with_staff(own, staff_enterprise_scope(user))
+
+
+def _with_staff(own: Q, staff: Q | None) -> Q:
+    # Q() combined with | is dropped, not "everything": the whole network is returned as is.
+    if staff is None:
+        return own
+    return staff if not staff else own | staff
 
 
 def enterprise_money_visibility(user) -> Q:
-    """Voucher applications and grants: the enterprise's own, and staff readers."""
-    if is_staff_reader(user):
-        return Q()
-    return Q(enterprise_id__in=enterprise_ids(user))
+    """Voucher applications and grants: the enterprise's own, and its parks' staff readers."""
+    return _with_staff(Q(enterprise_id__in=enterprise_ids(user)), staff_enterprise_scope(user))
+
+
+def can_act_for_order(user, order) -> bool:
+    """An operator acts on an order (resolves its complaint, cancels it at once) only in the
+    parks they operate."""
+    if not is_operator(user):
+        return False
+    from parkos.parks.selectors import managed_park_ids
+
+    park_ids = managed_park_ids(actor=user)
+    return park_ids is None or order.enterprise.park_id in park_ids
 
 
 def claim_visibility(user) -> Q:
@@ -144,6 +172,6 @@ def claim_visibility(user) -> Q:
 def can_cancel_subscription(user, order, *, immediately: bool) -> bool:
     """The enterprise's members cancel their subscription at the end of its period; only
     the operator cancels at once, because that refunds money the provider was paid."""
-    if is_operator(user):
+    if can_act_for_order(user, order):
         return True
     return not immediately and is_enterprise_member(user, order.enterprise_id)

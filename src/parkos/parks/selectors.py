@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from parkos.core.errors import NotFound
 from parkos.core.selectors import get_or_404
+from parkos.parks import permissions
 from parkos.parks.models import Building, Enterprise, Lease, Park, ParkKPI, Unit, Zone
 
 
@@ -166,3 +167,14 @@ def _get_or_404(queryset: QuerySet, pk):
         return get_or_404(queryset, pk=pk)
     except NotFound as missing:
         raise Http404 from missing
+
+
+def staff_park_ids(*, actor) -> set[UUID] | None:
+    """The parks (with their branches) whose tenants' private data the actor reads as staff;
+    None for the whole network. The door other apps use to scope their staff readers."""
+    return permissions.private_park_ids(actor)
+
+
+def managed_park_ids(*, actor) -> set[UUID] | None:
+    """The parks (with their branches) the actor operates; None for the whole network."""
+    return permissions.managed_park_ids(actor)

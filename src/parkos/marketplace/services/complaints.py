@@ -3,6 +3,7 @@ accepted order. An upheld complaint on an accepted order refunds it (services/re
 
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Avg, Count
 from django.utils.translation import gettext as _
@@ -60,7 +61,13 @@ def complaint_resolve(
     complaint = COMPLAINT.lock_for(complaint)
     COMPLAINT.check(complaint, "uphold" if upheld else "dismiss")
     resolution = required_text("resolution", resolution, max_length=4000)
-    order = Order.objects.select_for_update().get(pk=complaint.order_id)
+    order = (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("enterprise")
+        .get(pk=complaint.order_id)
+    )
+    if not permissions.can_act_for_order(actor, order):
+        raise PermissionDenied
     refunding = upheld and order.status == S.ACCEPTED
     if refund_amount is not None and not refunding:
         raise ValidationFailed.for_field(
