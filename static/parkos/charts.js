@@ -6,9 +6,10 @@
       var source = document.getElementById(element.dataset.chart);
       if (!source || element.dataset.drawn) return;
       var chart = echarts.init(element);
+      // Listen before drawing: without animation the chart finishes inside setOption.
+      chart.on("finished", function () { element.dataset.rendered = "1"; });
       chart.setOption(JSON.parse(source.textContent));
       element.dataset.drawn = "1";
-      chart.on("finished", function () { element.dataset.rendered = "1"; });
       window.addEventListener("resize", function () { chart.resize(); });
     });
   }
