@@ -1,14 +1,18 @@
 """`parkos iot-broker-config`: the broker configuration with the ingest gate built beside it."""
 
+import os
 import shutil
 import subprocess
 import time
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from conftest import free_port, port_open, require
+
+MOSQUITTO_HEADERS = ("/usr/include/mosquitto_broker.h", "/usr/include/mosquitto.h")
 
 
 def config_write(data_dir, *extra):
@@ -30,7 +34,15 @@ def config_write(data_dir, *extra):
 
 def test_the_configuration_loads_the_gate_before_dynamic_security(tmp_path):
     require(shutil.which("mosquitto") is not None, "mosquitto is not installed")
-    require(shutil.which("cc") is not None, "no C compiler for the ingest gate")
+    require(
+        shutil.which(os.environ.get("CC", "cc")) is not None or shutil.which("gcc") is not None,
+        "no C compiler (gcc) for the ingest gate",
+    )
+    # A fresh machine has the broker without its plugin headers; the gate cannot be built.
+    for header in MOSQUITTO_HEADERS:
+        require(
+            Path(header).exists(), f"{header} is missing: install mosquitto-dev, libmosquitto-dev"
+        )
     port, text = config_write(tmp_path)
     gate = tmp_path / "parkos_ingest_gate.so"
     assert gate.exists()
