@@ -294,7 +294,7 @@ VARIANTS = [
 
 DEMAND_TEMPLATES = [
     "我们希望引进{subject}，用于提升产线质量与效率，现有方案{pain}。",
-    "公司计划在昆山工厂导入{subject}，要求{pain}，寻求高校合作。",
+    "公司计划在昆山工厂导入{subject}，目前{pain}，寻求高校合作。",
     "寻找{subject}相关成果，解决{pain}的问题，可接受许可或联合开发。",
     "Looking for {en}: we need to solve {pain_en} in our plant.",
 ]
