@@ -250,3 +250,18 @@ def test_rule_validation_names_the_field(client, site):
     assert client.get("/api/iot/rules").json()["count"] == 1
     login(client, site.outsider_ioc)
     assert client.get("/api/iot/rules").json()["count"] == 0
+
+
+@pytest.mark.parametrize("field", ["auto_clear", "enabled", "name", "severity"])
+def test_a_patch_with_null_for_a_field_a_rule_needs_names_the_field(client, site, field):
+    rule = AlarmRuleFactory(park=site.park)
+    login(client, site.ioc)
+    response = client.patch(
+        f"/api/iot/rules/{rule.id}", {field: None}, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert list(response.json()["fields"]) == [field]
+    response = client.patch(
+        f"/api/iot/rules/{rule.id}", {"low": None}, content_type="application/json"
+    )
+    assert response.status_code == 200 and response.json()["low"] is None

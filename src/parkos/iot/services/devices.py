@@ -400,6 +400,9 @@ def rule_update(*, actor, rule: AlarmRule, **fields) -> AlarmRule:
     for name, value in fields.items():
         if name not in RULE_FIELDS:
             raise ValidationFailed.for_field(name, _("Unknown field."))
+        # A patch sends null for "leave it"; only fields the rule may leave empty take it.
+        if value is None and not AlarmRule._meta.get_field(name).null:
+            raise ValidationFailed.for_field(name, _("This field cannot be null."))
         setattr(rule, name, value)
     _rule_check(rule)
     with transaction.atomic():
