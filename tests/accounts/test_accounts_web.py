@@ -1,6 +1,7 @@
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 from django.test import Client
@@ -22,25 +23,97 @@ def test_sign_in_and_out(client):
     assert client.get("/accounts/profile/").status_code == 302
 
 
-def test_wrong_password_then_throttled_even_with_the_right_one(client, settings):
+def sign_in(client, username, password, address="10.0.0.1"):
+    return client.post(
+        "/accounts/login/", {"username": username, "password": password}, REMOTE_ADDR=address
+    )
+
+
+def test_wrong_password_then_paused_even_with_the_right_one(client, settings):
     settings.LOGIN_RATE = "3/5m"
     user = UserFactory()
     for _ in range(3):
-        page = client.post("/accounts/login/", {"username": user.username, "password": "wrong"})
+        page = sign_in(client, user.username, "wrong")
         assert page.status_code == 200
         assert "用户名" in page.content.decode()
-    page = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
+    page = sign_in(client, user.username, PASSWORD)
     assert "登录失败次数过多" in page.content.decode()
     assert "_auth_user_id" not in client.session
 
 
 def test_throttle_counts_per_client_address_across_usernames(client, settings):
-    settings.LOGIN_RATE = "3/5m"
+    settings.LOGIN_ADDRESS_RATE = "3/5m"
     for index in range(3):
-        client.post("/accounts/login/", {"username": f"guess{index}", "password": "wrong"})
+        sign_in(client, f"guess{index}", "wrong")
     user = UserFactory()
-    page = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
+    page = sign_in(client, user.username, PASSWORD)
     assert "登录失败次数过多" in page.content.decode()
+
+
+def test_wrong_passwords_from_one_address_never_stop_the_owner_at_another(settings):
+    settings.LOGIN_RATE = "3/5m"
+    user = UserFactory()
+    attacker, owner = Client(), Client()
+    for _ in range(20):
+        sign_in(attacker, user.username, "wrong", address="203.0.113.9")
+    assert (
+        "登录失败次数过多"
+        in sign_in(attacker, user.username, PASSWORD, "203.0.113.9").content.decode()
+    )
+    response = sign_in(owner, user.username, PASSWORD, address="198.51.100.7")
+    assert response.status_code == 302
+    assert "_auth_user_id" in owner.session
+
+
+def test_the_pause_ends_and_doubles_rather_than_locking(client, settings):
+    # 2 free failures in a 2 s window: the first pause is 1 s, the next 2 s.
+    settings.LOGIN_RATE = "2/2s"
+    user = UserFactory()
+    for _ in range(2):
+        sign_in(client, user.username, "wrong")
+    assert "登录失败次数过多" in sign_in(client, user.username, PASSWORD).content.decode()
+    time.sleep(1.1)
+    sign_in(client, user.username, "wrong")
+    time.sleep(1.1)
+    assert "登录失败次数过多" in sign_in(client, user.username, PASSWORD).content.decode()
+    time.sleep(1.0)
+    assert sign_in(client, user.username, PASSWORD).status_code == 302
+
+
+def test_a_right_password_clears_the_count_for_that_address(client, settings):
+    settings.LOGIN_RATE = "3/5m"
+    user = UserFactory()
+    for _ in range(2):
+        sign_in(client, user.username, "wrong")
+    assert sign_in(client, user.username, PASSWORD).status_code == 302
+    client.post("/accounts/logout/")
+    for _ in range(2):
+        sign_in(client, user.username, "wrong")
+    assert sign_in(client, user.username, PASSWORD).status_code == 302
+
+
+def token_obtain(client, username, password, address):
+    return client.post(
+        "/api/auth/token",
+        {"username": username, "password": password},
+        content_type="application/json",
+        REMOTE_ADDR=address,
+    )
+
+
+def test_api_token_wrong_passwords_elsewhere_leave_the_owner_a_token(client, settings):
+    settings.LOGIN_RATE = "3/5m"
+    user = UserFactory()
+    for _ in range(3):
+        assert token_obtain(client, user.username, "wrong", "203.0.113.9").status_code == 422
+    for _ in range(5):
+        assert token_obtain(client, user.username, "wrong", "203.0.113.9").status_code == 429
+    blocked = token_obtain(client, user.username, PASSWORD, "203.0.113.9")
+    assert blocked.status_code == 429
+    assert blocked.json()["code"] == "rate_limited"
+    response = token_obtain(client, user.username, PASSWORD, "198.51.100.7")
+    assert response.status_code == 200
+    assert response.json()["token"].startswith("pk_")
 
 
 def test_password_change(client):

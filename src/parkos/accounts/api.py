@@ -38,6 +38,7 @@ def token_obtain(request, payload: TokenIn):
     except ServiceError:
         throttle.sign_in_failed(request, payload.username)
         raise
+    throttle.sign_in_succeeded(request, payload.username)
     return {"token": token}
 
 

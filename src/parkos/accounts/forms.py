@@ -20,10 +20,12 @@ class SignInForm(AuthenticationForm):
                 self.error_messages["throttled"], code=AccountsError.THROTTLED
             )
         try:
-            return super().clean()
+            cleaned = super().clean()
         except forms.ValidationError:
             throttle.sign_in_failed(self.request, username)
             raise
+        throttle.sign_in_succeeded(self.request, username)
+        return cleaned
 
 
 class LanguageSwitchForm(forms.Form):

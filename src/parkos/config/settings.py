@@ -140,6 +140,8 @@ else:
 # Seconds a verified API token's user is kept in the cache (0: look it up on every call).
 # Off by default without a shared cache, where one worker could not drop another's entry.
 API_TOKEN_CACHE_SECONDS = env.int("API_TOKEN_CACHE_SECONDS", default=60 if REDIS_URL else 0)
+# Days an API token works after it is issued.
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
 # Seconds the bell's unread count is kept in the cache; dropped on delivery and on reading.
 NOTIFICATION_COUNT_CACHE_SECONDS = env.int(
     "NOTIFICATION_COUNT_CACHE_SECONDS", default=300 if REDIS_URL else 0
@@ -155,8 +157,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Failed sign-ins allowed per username and per client address before a pause.
+# Failed sign-ins: free attempts per window for one username from one address, and for one
+# address across usernames; past them each try waits a doubling pause (accounts/throttle.py).
 LOGIN_RATE = env.str("LOGIN_RATE", default="5/5m")
+LOGIN_ADDRESS_RATE = env.str("LOGIN_ADDRESS_RATE", default="30/5m")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
