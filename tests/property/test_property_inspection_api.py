@@ -193,6 +193,20 @@ def test_the_rounds_of_a_schedule_are_listed(place, api, template):
     assert none.json()["count"] == 0
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/api/property/inspections/rounds?schedule={2**64}",
+        f"/api/property/inspections/rounds?schedule=-{2**70}",
+        f"/api/property/inspections/schedules/{2**64}",
+    ],
+)
+def test_an_integer_beyond_64_bits_is_a_422_naming_it_not_a_500(place, api, path):
+    response = api(place.manager, "get", path)
+    assert response.status_code == 422
+    assert list(response.json()["fields"]) in (["schedule"], ["schedule_id"])
+
+
 def test_a_departed_technician_is_named_not_unknown(place, api, template):
     place.hvac_far.active = False
     place.hvac_far.save()

@@ -1,5 +1,7 @@
 """One error format for the whole API: `{"code", "message", "fields"}`."""
 
+from typing import Annotated
+
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -7,8 +9,13 @@ from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import Field
 
 from parkos.core.errors import NotFound, ServiceError, ValidationFailed
+
+# An integer a client sends that reaches a database column: beyond 64 bits the driver
+# fails (SQLite: OverflowError) and the client would get a 500, so it is refused as a field.
+DbInt = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
 
 
 def _field_name(loc: list) -> str:
@@ -95,6 +102,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
         if malformed:
             return respond(request, 400, "malformed_json", _("The request body is not valid JSON."))
         return respond(request, 422, "validation_error", _("Some fields are not valid."), fields)
+
+    @api.exception_handler(OverflowError)
+    def overflow(request, exc):
+        # The last guard for an integer parameter not declared as DbInt.
+        return respond(request, 422, "validation_error", _("Some fields are not valid."))
 
     @api.exception_handler(RequestDataTooBig)
     def too_large(request, exc):

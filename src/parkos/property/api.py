@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
-from parkos.core.api_errors import existing
+from parkos.core.api_errors import DbInt, existing
 from parkos.core.errors import Forbidden, ValidationFailed
 from parkos.core.pagination import Paging
 from parkos.property import permissions, selectors, services
@@ -177,7 +177,7 @@ def dispatch_queue(request):
 
 
 class RoundFilters(Schema):
-    schedule: int | None = None
+    schedule: DbInt | None = None
     status: str = ""
 
 
@@ -285,12 +285,12 @@ def inspection_schedule_create(request, payload: InspectionScheduleIn):
 
 
 @router.get("/inspections/schedules/{schedule_id}", response=InspectionScheduleOut)
-def inspection_schedule_detail(request, schedule_id: int):
+def inspection_schedule_detail(request, schedule_id: DbInt):
     return selectors.inspection_schedule_get(actor=request.user, schedule_id=schedule_id)
 
 
 @router.patch("/inspections/schedules/{schedule_id}", response=InspectionScheduleOut)
-def inspection_schedule_update(request, schedule_id: int, payload: InspectionSchedulePatch):
+def inspection_schedule_update(request, schedule_id: DbInt, payload: InspectionSchedulePatch):
     schedule = selectors.inspection_schedule_get(actor=request.user, schedule_id=schedule_id)
     changes = payload.dict(exclude_unset=True)
     for field in ("template", "frequency", "technicians", "active"):
