@@ -1,13 +1,11 @@
 """Pages of the approvals engine: the reviewer's inbox, the applicant's cases, a case's
 timeline and actions, notifications, and the operators' process settings."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -29,7 +27,7 @@ from parkos.approvals.forms import (
 from parkos.approvals.models import Scope, SignOff, Status
 from parkos.approvals.notifications import notification_list, notifications_mark_read
 from parkos.approvals.workflows import CASE_WORKFLOW
-from parkos.core.errors import NotFound, ServiceError, ValidationFailed
+from parkos.core.errors import ServiceError, ValidationFailed
 from parkos.parks.selectors import park_list
 
 ACTIONS = {
@@ -44,20 +42,6 @@ ACTIONS = {
     "submit": lambda actor, case, text: services.case_submit(actor=actor, case=case),
     "withdraw": lambda actor, case, text: services.case_withdraw(actor=actor, case=case),
 }
-
-
-def found_or_404(view):
-    """A page asked for a case, file or process that is absent or out of the reader's sight
-    is Django's 404 page, as the API's answer is a 404 (selectors raise core's NotFound)."""
-
-    @wraps(view)
-    def page(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as missing:
-            raise Http404(str(missing.message)) from missing
-
-    return page
 
 
 def _done_message(action: str) -> str:
@@ -182,14 +166,12 @@ def _detail_context(request, case, *, action_form=None, comment_form=None):
 
 
 @login_required
-@found_or_404
 def case_detail(request, case_id):
     case = selectors.case_get(actor=request.user, case_id=case_id)
     return render(request, "approvals/case_detail.html", _detail_context(request, case))
 
 
 @login_required
-@found_or_404
 @require_POST
 def case_act(request, case_id):
     case = selectors.case_get(actor=request.user, case_id=case_id)
@@ -212,7 +194,6 @@ def case_act(request, case_id):
 
 
 @login_required
-@found_or_404
 @require_POST
 def case_comment(request, case_id):
     case = selectors.case_get(actor=request.user, case_id=case_id)
@@ -239,7 +220,6 @@ def case_comment(request, case_id):
 
 
 @login_required
-@found_or_404
 def attachment_download(request, attachment_id):
     attachment = selectors.attachment_get(actor=request.user, attachment_id=attachment_id)
     return FileResponse(
@@ -312,7 +292,6 @@ def _step_errors(failure: ValidationFailed, form: ProcessForm, kept: list[StepFo
 
 
 @login_required
-@found_or_404
 def process_edit(request, process_id):
     if not permissions.can_configure(request.user):
         raise PermissionDenied

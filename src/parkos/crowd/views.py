@@ -2,17 +2,14 @@
 forecast, and the upcoming warnings. Thin: selectors do the work."""
 
 from datetime import datetime, timedelta
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from parkos.core.errors import NotFound
 from parkos.crowd import charts, forecasting, permissions, selectors
 from parkos.crowd.models import WarningStatus
 from parkos.crowd.services.counts import current_hour
@@ -20,20 +17,6 @@ from parkos.crowd.services.counts import current_hour
 HISTORY_DAYS = 3
 HORIZON_CHOICES = (24, 48, 168)
 HEAT_MAP_HOURS = 48
-
-
-def found_or_404(view):
-    """An area absent or out of the reader's sight is a 404 page, as the API's is a 404
-    answer (core.selectors.get_or_404 raises NotFound)."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as missing:
-            raise Http404 from missing
-
-    return wrapped
 
 
 def _parks(request):
@@ -95,7 +78,6 @@ def home(request):
 
 
 @login_required
-@found_or_404
 def area_detail(request, area_id):
     permissions.require_view(request.user)
     area = selectors.area_get(actor=request.user, area_id=area_id)

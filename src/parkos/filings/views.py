@@ -1,7 +1,5 @@
 """Pages of the re-opening ledger: the same selectors and services as the API."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from parkos.core.errors import NotFound, ServiceError, ValidationFailed
+from parkos.core.errors import ServiceError, ValidationFailed
 from parkos.filings import charts, dashboard, exports, permissions, selectors, services
 from parkos.filings.forms import EnterpriseChoiceForm, FilingForm, RoundActionForm, RoundForm
 from parkos.filings.models import RoundStatus
@@ -28,20 +26,6 @@ ROUND_FORM_FIELDS = [
     "change_threshold",
     "min_supplies_days",
 ]
-
-
-def found_or_404(view):
-    """A page asked for a round or a filing that is absent or out of the reader's sight is
-    Django's 404 page, as the API's answer is a 404 (selectors raise core's NotFound)."""
-
-    @wraps(view)
-    def page(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as missing:
-            raise Http404(str(missing.message)) from missing
-
-    return page
 
 
 @login_required
@@ -122,7 +106,6 @@ def round_create(request):
 
 
 @login_required
-@found_or_404
 def round_detail(request, round_id):
     filing_round = selectors.round_get(actor=request.user, round_id=round_id)
     if not permissions.is_staff_of(request.user, filing_round):
@@ -174,7 +157,6 @@ def _submit_enterprise(request, filing_round):
 
 
 @login_required
-@found_or_404
 def submit(request, round_id):
     filing_round = selectors.round_get(actor=request.user, round_id=round_id)
     enterprise, enterprises = _submit_enterprise(request, filing_round)
@@ -267,7 +249,6 @@ def _round_fire(request, filing_round, action: str):
 
 
 @login_required
-@found_or_404
 @require_POST
 def round_act(request, round_id):
     """A move of the round, as the dashboard's buttons post it. Who may is decided before
@@ -281,7 +262,6 @@ def round_act(request, round_id):
 
 
 @login_required
-@found_or_404
 @require_POST
 def round_close(request, round_id):
     filing_round = selectors.round_get_to_manage(actor=request.user, round_id=round_id)
@@ -289,7 +269,6 @@ def round_close(request, round_id):
 
 
 @login_required
-@found_or_404
 def round_export(request, round_id):
     filing_round = selectors.round_get(actor=request.user, round_id=round_id)
     name, content = exports.round_export(actor=request.user, filing_round=filing_round)
@@ -299,7 +278,6 @@ def round_export(request, round_id):
 
 
 @login_required
-@found_or_404
 def submission_detail(request, submission_id):
     submission = selectors.submission_get(actor=request.user, submission_id=submission_id)
     revisions = [

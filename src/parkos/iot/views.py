@@ -2,7 +2,6 @@
 the live event stream. Thin: selectors and services do the work."""
 
 from datetime import timedelta
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
-from parkos.core.errors import NotFound, ServiceError, ValidationFailed
+from parkos.core.errors import ServiceError, ValidationFailed
 from parkos.iot import charts, permissions, selectors, services
 from parkos.iot import energy as energy_reports
 from parkos.iot.forms import AlarmCommentForm, AlarmNoteForm
@@ -22,20 +21,6 @@ from parkos.iot.live_views import live_stream  # noqa: F401  (routed in urls.py)
 from parkos.iot.models import Severity
 from parkos.iot.workflows import ALARM
 from parkos.parks import selectors as park_selectors
-
-
-def found_or_404(view):
-    """A page asked for something absent or out of the reader's sight is a 404 page, as the
-    API's is a 404 answer (core.selectors.get_or_404 raises NotFound)."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as missing:
-            raise Http404 from missing
-
-    return wrapped
 
 
 def _parks(request):
@@ -126,7 +111,6 @@ def _alarm_page(request, alarm, *, comment_form=None):
 
 
 @login_required
-@found_or_404
 def alarm_detail(request, alarm_id):
     alarm = selectors.alarm_get(actor=request.user, alarm_id=alarm_id)
     return _alarm_page(request, alarm)
@@ -147,7 +131,6 @@ DONE = {
 
 @login_required
 @require_POST
-@found_or_404
 def alarm_action(request, alarm_id, action: str):
     if action not in ACTIONS:
         raise Http404
@@ -176,7 +159,6 @@ def alarm_action(request, alarm_id, action: str):
 
 
 @login_required
-@found_or_404
 def device_series(request, device_id):
     device = selectors.device_get(actor=request.user, device_id=device_id)
     key = request.GET.get("key") or charts.chart_key(device)
@@ -204,7 +186,6 @@ def device_series(request, device_id):
 
 
 @login_required
-@found_or_404
 def building_floors(request, building_id):
     if not permissions.can_open_dashboard(request.user):
         raise PermissionDenied

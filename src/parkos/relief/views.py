@@ -1,7 +1,5 @@
 """Pages of rent relief: programmes, the application form with its live quote, the report."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,26 +14,12 @@ from parkos.accounts.models import Role
 from parkos.accounts.selectors import user_enterprise_ids
 from parkos.approvals.selectors import case_for_subject
 from parkos.approvals.services import ATTACHMENT_ACCEPT as ACCEPT
-from parkos.core.errors import FieldErrors, NotFound, ServiceError, ValidationFailed
+from parkos.core.errors import FieldErrors, ServiceError, ValidationFailed
 from parkos.parks.selectors import lease_list, park_list
 from parkos.relief import charts, permissions, selectors, services
 from parkos.relief.forms import ApplicationForm, ProgrammeActionForm, ProgrammeForm
 from parkos.relief.models import ProgrammeStatus, ReliefKind
 from parkos.relief.workflows import PROGRAMME_WORKFLOW
-
-
-def found_or_404(view):
-    """A page asked for a programme that is absent or out of the reader's sight is Django's
-    404 page, as the API's answer is a 404 (selectors raise core's NotFound)."""
-
-    @wraps(view)
-    def page(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as missing:
-            raise Http404(str(missing.message)) from missing
-
-    return page
 
 
 def _my_leases(request, programme):
@@ -69,7 +53,6 @@ def home(request):
 
 
 @login_required
-@found_or_404
 def programme_detail(request, programme_id):
     programme = selectors.programme_get(actor=request.user, programme_id=programme_id)
     applications = selectors.applications_with_cases(
@@ -91,7 +74,6 @@ def programme_detail(request, programme_id):
 
 
 @login_required
-@found_or_404
 @require_POST
 def quote(request, programme_id):
     """The HTMX partial under the form: the amount the rules give, before submitting."""
@@ -114,7 +96,6 @@ def quote(request, programme_id):
 
 
 @login_required
-@found_or_404
 @require_POST
 def apply(request, programme_id):
     programme = selectors.programme_get(actor=request.user, programme_id=programme_id)
@@ -243,7 +224,6 @@ def _programme_fire(request, programme, action: str):
 
 
 @login_required
-@found_or_404
 @require_POST
 def programme_act(request, programme_id):
     """A move of the programme, as its page's buttons post it. Who may is decided before
@@ -257,7 +237,6 @@ def programme_act(request, programme_id):
 
 
 @login_required
-@found_or_404
 @require_POST
 def programme_publish(request, programme_id):
     programme = selectors.programme_get_to_manage(actor=request.user, programme_id=programme_id)

@@ -20,7 +20,7 @@ from parkos.marketplace.forms import (
 )
 from parkos.marketplace.models import ProviderStatus
 from parkos.marketplace.services import catalogue, vouchers
-from parkos.marketplace.views.common import decimal_or_none, not_found_as_404, report_error
+from parkos.marketplace.views.common import decimal_or_none, report_error
 
 SORT_LABELS = {
     "relevance": gettext_lazy("Relevance"),
@@ -64,7 +64,6 @@ def _search_page(request, filters) -> tuple[Page, dict]:
 
 
 @login_required
-@not_found_as_404
 def home(request):
     filters = _filters(request)
     error = None
@@ -119,7 +118,6 @@ def product_page(request, product, *, enquiry=None, direct=None, status=200):
 
 
 @login_required
-@not_found_as_404
 def product_detail(request, product_id):
     product = selectors.product_get(actor=request.user, product_id=product_id)
     if not permissions.is_provider_staff(request.user, product.provider_id):
@@ -128,7 +126,6 @@ def product_detail(request, product_id):
 
 
 @login_required
-@not_found_as_404
 def provider_detail(request, provider_id):
     provider = selectors.provider_get(actor=request.user, provider_id=provider_id)
     products = selectors.product_search(
@@ -144,7 +141,6 @@ def provider_detail(request, provider_id):
 
 
 @login_required
-@not_found_as_404
 def provider_apply(request):
     form = ProviderApplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -164,7 +160,6 @@ def provider_apply(request):
 
 
 @login_required
-@not_found_as_404
 def ranking(request):
     code = request.GET.get("category", "")
     category = None
@@ -185,7 +180,6 @@ def ranking(request):
 
 
 @login_required
-@not_found_as_404
 def review_queue(request):
     products = selectors.product_review_queue(actor=request.user)
     flagged = selectors.provider_list(actor=request.user, flagged=True)
@@ -198,7 +192,6 @@ def review_queue(request):
 
 
 @login_required
-@not_found_as_404
 @require_POST
 def product_review(request, product_id):
     permissions.require_operator(request.user)
@@ -221,7 +214,6 @@ def product_review(request, product_id):
 
 
 @login_required
-@not_found_as_404
 def product_new(request):
     """A provider's staff list a new product with its first plan; it starts as a draft."""
     if not permissions.provider_ids(request.user):
@@ -250,7 +242,6 @@ def product_new(request):
 
 
 @login_required
-@not_found_as_404
 @require_POST
 def product_submit(request, product_id):
     product = selectors.product_get(actor=request.user, product_id=product_id)

@@ -1,24 +1,8 @@
 from decimal import Decimal, InvalidOperation
-from functools import wraps
 
 from django.contrib import messages
-from django.http import Http404
 
-from parkos.core.errors import NotFound, ServiceError
-
-
-def not_found_as_404(view):
-    """Selectors refuse an absent or invisible row with the kernel's NotFound; a page shows
-    Django's 404 for it, as for a URL that does not exist."""
-
-    @wraps(view)
-    def page(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as missing:
-            raise Http404(str(missing.message)) from missing
-
-    return page
+from parkos.core.errors import ServiceError
 
 
 def report_error(request, failure: ServiceError) -> None:

@@ -32,11 +32,10 @@ from parkos.marketplace.forms import (
 from parkos.marketplace.models import ComplaintStatus, OrderStatus
 from parkos.marketplace.services import complaints, orders, subscriptions, vouchers
 from parkos.marketplace.views import catalogue as catalogue_views
-from parkos.marketplace.views.common import not_found_as_404, report_error
+from parkos.marketplace.views.common import report_error
 
 
 @login_required
-@not_found_as_404
 def order_list(request):
     status = request.GET.get("status", "")
     if status not in OrderStatus.values:
@@ -134,7 +133,6 @@ def _initial(order, code: str) -> dict:
 
 
 @login_required
-@not_found_as_404
 def order_detail(request, order_id):
     order = selectors.order_get(actor=request.user, order_id=order_id)
     return _order_page(request, order)
@@ -147,7 +145,6 @@ def _product_page(request, product, *, enquiry=None, direct=None, status=200):
 
 
 @login_required
-@not_found_as_404
 @require_POST
 def enquiry_create(request, product_id):
     product = selectors.product_get(actor=request.user, product_id=product_id)
@@ -167,7 +164,6 @@ def enquiry_create(request, product_id):
 
 
 @login_required
-@not_found_as_404
 @require_POST
 def order_direct(request, product_id):
     product = selectors.product_get(actor=request.user, product_id=product_id)
@@ -278,7 +274,6 @@ DONE = {
 
 
 @login_required
-@not_found_as_404
 @require_POST
 def order_action(request, order_id, action):
     order = selectors.order_get(actor=request.user, order_id=order_id)
@@ -303,7 +298,6 @@ def order_action(request, order_id, action):
 
 
 @login_required
-@not_found_as_404
 def provider_dashboard(request):
     own = permissions.provider_ids(request.user)
     if not own:

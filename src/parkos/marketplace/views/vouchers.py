@@ -13,7 +13,7 @@ from parkos.marketplace import permissions, selectors
 from parkos.marketplace.forms import ClaimsDecideForm, ClawbacksSettleForm, VoucherApplyForm
 from parkos.marketplace.models import ClaimStatus
 from parkos.marketplace.services import vouchers
-from parkos.marketplace.views.common import not_found_as_404, report_error
+from parkos.marketplace.views.common import report_error
 
 
 def _voucher_page(request, *, apply_form=None, status=200):
@@ -48,13 +48,11 @@ def _voucher_page(request, *, apply_form=None, status=200):
 
 
 @login_required
-@not_found_as_404
 def voucher_home(request):
     return _voucher_page(request)
 
 
 @login_required
-@not_found_as_404
 @require_POST
 def voucher_apply(request):
     from parkos.parks.selectors import enterprise_get
@@ -83,7 +81,6 @@ def _first_error(form) -> str:
 
 
 @login_required
-@not_found_as_404
 @require_POST
 def claims_decide(request):
     permissions.require_operator(request.user)
@@ -103,7 +100,6 @@ def claims_decide(request):
 
 
 @login_required
-@not_found_as_404
 @require_POST
 def clawbacks_settle(request):
     permissions.require_operator(request.user)
