@@ -4,7 +4,7 @@ from ninja import NinjaAPI
 
 from parkos.accounts.api import router as accounts_router
 from parkos.accounts.auth import api_auth
-from parkos.core.api_errors import install_error_handlers
+from parkos.core.api_errors import ObjectBodyParser, install_error_handlers
 from parkos.core.renderers import FastJSONRenderer
 from parkos.parks.api import router as parks_router
 
@@ -17,6 +17,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     renderer=FastJSONRenderer(),
+    parser=ObjectBodyParser(),
 )
 install_error_handlers(api)
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from pydantic import Field
 
 from parkos.core.errors import NotFound, ServiceError, ValidationFailed
@@ -66,6 +67,22 @@ _VALIDATION_MESSAGES = {
     "model_type": gettext_lazy("Enter an object."),
     "model_attributes_type": gettext_lazy("Enter an object."),
 }
+
+
+class NotAnObject(ValueError):
+    pass
+
+
+class ObjectBodyParser(Parser):
+    """Every JSON operation of this API takes an object: a list or a bare value as the body
+    is refused (422) rather than read as "no fields given", which let `PATCH … []` answer
+    200. The ThingsBoard-compatible device API (/api/v1/) is not served by this API."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise NotAnObject
+        return data
 
 
 def validation_message(error: dict) -> str:
@@ -126,6 +143,14 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
+        if isinstance(exc.__cause__, NotAnObject):
+            return respond(
+                request,
+                422,
+                "validation_error",
+                _("Some fields are not valid."),
+                {"__all__": [str(_VALIDATION_MESSAGES["dict_type"])]},
+            )
         if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
             return respond(request, 400, "malformed_json", _("The request body is not valid JSON."))
         codes = {
