@@ -5,11 +5,11 @@ enterprise before (the talent pool resurfaces for new positions). Each reason is
 (core.texts), worded in the reader's language when shown:
 "Python 与 数据分析 匹配；期望薪资在范围内；同城".
 
-The candidate set is narrowed in the database (same field, or a wanted city) and scored in
-Python over a few columns, so one recommendation reads a few thousand short rows at most."""
+The candidate set is narrowed in the database (the same field, and the enterprise's past
+applicants) and scored in Python over a few columns, so one recommendation reads a couple of
+thousand short rows at most."""
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -81,10 +81,14 @@ def _lower(words) -> dict[str, str]:
     return {str(w).lower(): str(w) for w in words or ()}
 
 
-def score(*, position: dict, candidate: dict, pool: bool = False) -> tuple[int, list[dict]]:
-    """The fit of one candidate for one position (both as plain dicts of their columns)."""
+def score(
+    *, position: dict, candidate: dict, pool: bool = False, wanted: dict | None = None
+) -> tuple[int, list[dict]]:
+    """The fit of one candidate for one position (both as plain dicts of their columns).
+    `wanted` is the position's skills by lower-case spelling, when the caller has it already."""
     points, reasons = 0, []
-    wanted = _lower(position["skills"])
+    if wanted is None:
+        wanted = _lower(position["skills"])
     if wanted:
         have = _lower(candidate["skills"])
         common = [wanted[k] for k in wanted if k in have]
@@ -93,7 +97,6 @@ def score(*, position: dict, candidate: dict, pool: bool = False) -> tuple[int, 
             reasons.append(REASONS.make("skills", skills=common[:4]))
     expected = candidate["expected_salary"]
     if expected is not None:
-        expected = Decimal(expected)
         if position["salary_min"] <= expected <= position["salary_max"]:
             points += WEIGHTS["salary"]
             reasons.append(REASONS.make("salary_in_range"))
@@ -162,7 +165,9 @@ def candidates_for_position(*, position: Position, limit: int = LIMIT) -> list[M
             consents__enterprise_id=position.enterprise_id, consents__withdrawn_at__isnull=True
         ).values_list("id", flat=True)
     )
-    near = Q(field=position.field) | Q(city=position.city) | Q(pk__in=pool_ids)
+    # The position's field, and the enterprise's talent pool whatever their field: a candidate
+    # of another field gains at most the city, salary and level points, never a top place.
+    near = Q(field=position.field) | Q(pk__in=pool_ids)
     rows = (
         Candidate.objects.active()
         .filter(near)
@@ -199,10 +204,11 @@ def positions_for_candidate(*, candidate: Candidate, limit: int = LIMIT) -> list
     pool = set(
         Application.objects.filter(candidate=candidate).values_list("enterprise_id", flat=True)
     )
-    cities = [c for c in [candidate.city, *(candidate.expected_cities or [])] if c]
-    near = Q(field=candidate.field) if candidate.field else Q(pk__in=[])
-    if cities:
-        near |= Q(city__in=cities)
+    if candidate.field:
+        near = Q(field=candidate.field)
+    else:
+        cities = [c for c in [candidate.city, *(candidate.expected_cities or [])] if c]
+        near = Q(city__in=cities) if cities else Q(pk__in=[])
     rows = Position.objects.open().filter(near).values_list(*POSITION_COLUMNS)
     found = []
     for row in rows.iterator(chunk_size=5000):

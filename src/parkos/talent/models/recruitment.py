@@ -107,7 +107,10 @@ class Position(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "closes_on"])]
+        indexes = [
+            models.Index(fields=["status", "closes_on"]),
+            models.Index(fields=["field", "status"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(salary_min__lte=models.F("salary_max")),
@@ -159,7 +162,9 @@ class Candidate(models.Model):
     city = models.CharField(_("city"), max_length=50, blank=True)
     expected_cities = models.JSONField(_("cities wanted"), default=list, blank=True)
     expected_salary = MoneyField(_("expected monthly salary (CNY)"), null=True, blank=True)
-    field = models.CharField(_("field"), max_length=20, choices=Field.choices, blank=True)
+    field = models.CharField(
+        _("field"), max_length=20, choices=Field.choices, blank=True, db_index=True
+    )
     level = models.CharField(_("level"), max_length=20, choices=Level.choices, blank=True)
     university = models.CharField(_("university"), max_length=20, blank=True, db_index=True)
     degree = models.CharField(_("degree"), max_length=20, blank=True)
