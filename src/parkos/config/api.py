@@ -4,7 +4,11 @@ from ninja import NinjaAPI
 
 from parkos.accounts.api import router as accounts_router
 from parkos.accounts.auth import api_auth
-from parkos.core.api_errors import ObjectBodyParser, install_error_handlers
+from parkos.core.api_errors import (
+    ObjectBodyParser,
+    document_error_responses,
+    install_error_handlers,
+)
 from parkos.core.renderers import FastJSONRenderer
 from parkos.parks.api import router as parks_router
 
@@ -57,3 +61,4 @@ def mount_optional_routers() -> None:
 
 
 mount_optional_routers()
+document_error_responses(api)

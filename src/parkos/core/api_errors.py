@@ -173,3 +173,55 @@ def existing(getter, field: str, **lookup):
     except (Http404, NotFound) as missing:
         # The field is named by the error's key; the words say what is wrong with it.
         raise ValidationFailed.for_field(field, _("Nothing with this id exists.")) from missing
+
+
+_ERROR_SCHEMA = {
+    "title": "ErrorOut",
+    "type": "object",
+    "required": ["code", "message", "fields"],
+    "properties": {
+        "code": {"type": "string", "title": "Code"},
+        "message": {"type": "string", "title": "Message"},
+        "fields": {
+            "type": "object",
+            "title": "Fields",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+}
+_ERROR_DESCRIPTIONS = {
+    "400": "Malformed request (the body is not valid JSON).",
+    "401": "Not signed in, or no valid API token.",
+    "403": "Not allowed to do this.",
+    "404": "Not found, or not visible to the caller.",
+    "409": "Refused in the object's current state.",
+    "422": "Some fields are not valid; `fields` names them.",
+}
+
+
+def document_error_responses(api: NinjaAPI) -> None:
+    """Every operation answers its errors in one format; the schema says so, for each of them,
+    so generated clients and schema checks know the 4xx answers (after all routers are mounted)."""
+    generate = api.get_openapi_schema
+
+    def get_openapi_schema(*args, **kwargs):
+        schema = generate(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["ErrorOut"] = _ERROR_SCHEMA
+        reference = {"$ref": "#/components/schemas/ErrorOut"}
+        for methods in schema.get("paths", {}).values():
+            for operation in methods.values():
+                responses = operation.setdefault("responses", {})
+                codes = ["400", "404", "409", "422"]
+                if operation.get("security"):
+                    codes[:0] = ["401", "403"]
+                for code in codes:
+                    responses.setdefault(
+                        code,
+                        {
+                            "description": _ERROR_DESCRIPTIONS[code],
+                            "content": {"application/json": {"schema": reference}},
+                        },
+                    )
+        return schema
+
+    api.get_openapi_schema = get_openapi_schema

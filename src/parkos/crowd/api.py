@@ -16,8 +16,8 @@ from parkos.crowd.schemas import (
     AreaIn,
     AreaOut,
     CounterOut,
+    CrowdImportOut,
     ForecastOut,
-    ImportOut,
     WarningOut,
 )
 from parkos.parks import selectors as park_selectors
@@ -118,7 +118,7 @@ def warning_list(request, park: UUID | None = None, active: bool = True):
     return selectors.warning_list(actor=request.user, park_id=park, active_only=active)
 
 
-@router.post("/counts/import", response={201: ImportOut})
+@router.post("/counts/import", response={201: CrowdImportOut})
 def counts_import(
     request,
     park: Form[UUID],

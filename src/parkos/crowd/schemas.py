@@ -94,7 +94,7 @@ class WarningOut(Schema):
         return obj.area.capacity
 
 
-class ImportOut(Schema):
+class CrowdImportOut(Schema):
     rows: int
     counts: int
     gaps: int

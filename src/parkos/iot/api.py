@@ -22,10 +22,10 @@ from parkos.iot.schemas import (
     DeviceDetailOut,
     DeviceIn,
     DeviceOut,
-    ImportOut,
-    NoteIn,
-    RuleIn,
-    RuleOut,
+    IotImportOut,
+    IotNoteIn,
+    IotRuleIn,
+    IotRuleOut,
     RulePatch,
     SeriesOut,
 )
@@ -61,7 +61,7 @@ def device_list(
     )
 
 
-@router.post("/devices/import", response={201: ImportOut})
+@router.post("/devices/import", response={201: IotImportOut})
 def devices_import(request, park: Form[UUID], file: File[UploadedFile]):
     park = _operated_park(request, park)
     if file.size > 2 * 1024 * 1024:
@@ -179,15 +179,15 @@ def telemetry(
     return {"device": device.id, "key": key, "bucket": bucket, "points": points}
 
 
-@router.get("/rules", response=list[RuleOut])
+@router.get("/rules", response=list[IotRuleOut])
 @paginate(Paging)
 def rule_list(request, park: UUID | None = None):
     permissions.require_ioc_staff(request.user)
     return selectors.rule_list(actor=request.user, park_id=park)
 
 
-@router.post("/rules", response={201: RuleOut})
-def rule_create(request, payload: RuleIn):
+@router.post("/rules", response={201: IotRuleOut})
+def rule_create(request, payload: IotRuleIn):
     park = _operated_park(request, payload.park)
     data = payload.dict()
     data.pop("park")
@@ -209,7 +209,7 @@ def rule_create(request, payload: RuleIn):
     return Status(201, rule)
 
 
-@router.patch("/rules/{rule_id}", response=RuleOut)
+@router.patch("/rules/{rule_id}", response=IotRuleOut)
 def rule_update(request, rule_id: UUID, payload: RulePatch):
     rule = selectors.rule_get(actor=request.user, rule_id=rule_id)
     return services.rule_update(actor=request.user, rule=rule, **payload.dict(exclude_unset=True))
@@ -244,14 +244,14 @@ def alarm_detail(request, alarm_id: UUID):
 
 
 @router.post("/alarms/{alarm_id}/acknowledge", response=AlarmDetailOut)
-def alarm_acknowledge(request, alarm_id: UUID, payload: NoteIn):
+def alarm_acknowledge(request, alarm_id: UUID, payload: IotNoteIn):
     alarm = selectors.alarm_get(actor=request.user, alarm_id=alarm_id)
     alarm = services.alarm_acknowledge(actor=request.user, alarm=alarm, note=payload.note)
     return _alarm_detail(request, selectors.alarm_get(actor=request.user, alarm_id=alarm.id))
 
 
 @router.post("/alarms/{alarm_id}/clear", response=AlarmDetailOut)
-def alarm_clear(request, alarm_id: UUID, payload: NoteIn):
+def alarm_clear(request, alarm_id: UUID, payload: IotNoteIn):
     alarm = selectors.alarm_get(actor=request.user, alarm_id=alarm_id)
     alarm = services.alarm_clear(actor=request.user, alarm=alarm, note=payload.note)
     return _alarm_detail(request, selectors.alarm_get(actor=request.user, alarm_id=alarm.id))

@@ -67,7 +67,7 @@ class CredentialOut(Schema):
     mqtt_topic: str
 
 
-class ImportOut(Schema):
+class IotImportOut(Schema):
     created: int
     tokens: dict[str, str]
 
@@ -97,7 +97,7 @@ class Condition(Schema):
     high: float | None = None
 
 
-class RuleIn(Schema):
+class IotRuleIn(Schema):
     park: UUID
     name: str
     kind: Literal["threshold", "rate", "no_data", "combination"]
@@ -132,7 +132,7 @@ class RulePatch(Schema):
     ticket_priority: str | None = None
 
 
-class RuleOut(Schema):
+class IotRuleOut(Schema):
     id: UUID
     park: UUID = Field(..., alias="park_id")
     name: str
@@ -221,7 +221,7 @@ class AlarmDetailOut(AlarmOut):
     actions: list[str]
 
 
-class NoteIn(Schema):
+class IotNoteIn(Schema):
     note: str = ""
 
 

@@ -259,7 +259,7 @@ class QuoteIn(Schema):
     valid_days: int = 14
 
 
-class ReasonIn(Schema):
+class MarketplaceReasonIn(Schema):
     reason: str = Field(..., max_length=500)
 
 
@@ -341,7 +341,7 @@ class ApplicationIn(Schema):
     purpose: str = Field(..., max_length=2000)
 
 
-class ApplicationOut(Schema):
+class MarketplaceApplicationOut(Schema):
     id: UUID
     programme: UUID = Field(..., alias="programme_id")
     enterprise: UUID = Field(..., alias="enterprise_id")
@@ -352,7 +352,7 @@ class ApplicationOut(Schema):
     created_at: datetime
 
 
-class LedgerOut(Schema):
+class MarketplaceLedgerOut(Schema):
     kind: str
     balance_delta: Decimal
     reserved_delta: Decimal
@@ -373,7 +373,7 @@ class GrantOut(Schema):
 
 
 class GrantDetailOut(GrantOut):
-    ledger: list[LedgerOut]
+    ledger: list[MarketplaceLedgerOut]
 
     @staticmethod
     def resolve_ledger(obj):

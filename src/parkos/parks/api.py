@@ -20,10 +20,10 @@ from parkos.parks.schemas import (
     EnterpriseIn,
     EnterpriseOut,
     EnterprisePatch,
-    ImportOut,
     LeaseIn,
     LeaseOut,
     LeasePatch,
+    ParkImportOut,
     ParkIn,
     ParkOut,
     ParkPatch,
@@ -161,7 +161,7 @@ def enterprise_list(request, filters: Query[EnterpriseFilters]):
     ).values(*ENTERPRISE_COLUMNS)
 
 
-@router.post("/enterprises/import", response={202: ImportOut})
+@router.post("/enterprises/import", response={202: ParkImportOut})
 def enterprise_import(request, park: Form[UUID], file: File[UploadedFile]):
     target = existing(selectors.park_get, "park", actor=request.user, park_id=park)
     content = file.read()
@@ -171,12 +171,12 @@ def enterprise_import(request, park: Form[UUID], file: File[UploadedFile]):
     return Status(202, job)
 
 
-@router.get("/enterprises/imports/{job_id}", response=ImportOut)
+@router.get("/enterprises/imports/{job_id}", response=ParkImportOut)
 def enterprise_import_status(request, job_id: UUID):
     return imports.import_get(actor=request.user, job_id=job_id)
 
 
-@router.get("/imports/{job_id}", response=ImportOut, tags=["imports"])
+@router.get("/imports/{job_id}", response=ParkImportOut, tags=["imports"])
 def import_job(request, job_id: UUID):
     """Any app's import job: progress, then the result or the refused rows."""
     return core_imports.import_job_get(actor=request.user, job_id=job_id)

@@ -143,7 +143,7 @@ class LeasePatch(Schema):
     monthly_rent: Decimal | None = Field(None, max_digits=14, decimal_places=2)
 
 
-class ImportOut(Schema):
+class ParkImportOut(Schema):
     """Any import job; `rejected` lists the refused rows (at most IMPORT_MAX_ERRORS of the
     `error_count`), each problem under its column key, with the columns' labels."""
 

@@ -16,7 +16,6 @@ from parkos.property.schemas import (
     AnswerIn,
     ConfirmIn,
     DispatchIn,
-    EventOut,
     InspectionScheduleIn,
     InspectionScheduleOut,
     InspectionSchedulePatch,
@@ -24,15 +23,16 @@ from parkos.property.schemas import (
     InspectionTemplateOut,
     InspectionTemplatePatch,
     MonthIn,
-    NoteIn,
     PhotoOut,
-    ReasonIn,
+    PropertyEventOut,
+    PropertyNoteIn,
+    PropertyReasonIn,
+    PropertySurveyIn,
     RoundIn,
     RoundOut,
     ScoreOut,
     SpotCheckIn,
     SpotCheckOut,
-    SurveyIn,
     SurveyOut,
     TicketDetailOut,
     TicketIn,
@@ -101,7 +101,7 @@ def ticket_detail(request, ticket_id: UUID):
     return selectors.ticket_get(actor=request.user, ticket_id=ticket_id)
 
 
-@router.get("/tickets/{ticket_id}/events", response=list[EventOut])
+@router.get("/tickets/{ticket_id}/events", response=list[PropertyEventOut])
 def ticket_events(request, ticket_id: UUID):
     ticket = selectors.ticket_get(actor=request.user, ticket_id=ticket_id)
     return list(selectors.ticket_events(actor=request.user, ticket=ticket))
@@ -143,7 +143,7 @@ def ticket_arrive(request, ticket_id: UUID):
 
 
 @router.post("/tickets/{ticket_id}/resolve", response=TicketDetailOut)
-def ticket_resolve(request, ticket_id: UUID, payload: NoteIn):
+def ticket_resolve(request, ticket_id: UUID, payload: PropertyNoteIn):
     ticket = selectors.ticket_get(actor=request.user, ticket_id=ticket_id)
     return services.ticket_resolve(actor=request.user, ticket=ticket, note=payload.note)
 
@@ -157,13 +157,13 @@ def ticket_confirm(request, ticket_id: UUID, payload: ConfirmIn):
 
 
 @router.post("/tickets/{ticket_id}/reopen", response=TicketDetailOut)
-def ticket_reopen(request, ticket_id: UUID, payload: ReasonIn):
+def ticket_reopen(request, ticket_id: UUID, payload: PropertyReasonIn):
     ticket = selectors.ticket_get(actor=request.user, ticket_id=ticket_id)
     return services.ticket_reopen(actor=request.user, ticket=ticket, reason=payload.reason)
 
 
 @router.post("/tickets/{ticket_id}/cancel", response=TicketDetailOut)
-def ticket_cancel(request, ticket_id: UUID, payload: ReasonIn):
+def ticket_cancel(request, ticket_id: UUID, payload: PropertyReasonIn):
     ticket = selectors.ticket_get(actor=request.user, ticket_id=ticket_id)
     return services.ticket_cancel(actor=request.user, ticket=ticket, reason=payload.reason)
 
@@ -325,7 +325,7 @@ def survey_list(request):
 
 
 @router.post("/surveys", response={201: SurveyOut})
-def survey_send(request, payload: SurveyIn):
+def survey_send(request, payload: PropertySurveyIn):
     from parkos.parks.selectors import zone_list
 
     park = _park(request, payload.park)

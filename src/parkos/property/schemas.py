@@ -77,7 +77,7 @@ class TicketIn(Schema):
     source: str = "app"
 
 
-class EventOut(Schema):
+class PropertyEventOut(Schema):
     at: datetime
     kind: str
     from_status: str
@@ -100,11 +100,11 @@ class DispatchIn(Schema):
     technician: UUID | None = None
 
 
-class NoteIn(Schema):
+class PropertyNoteIn(Schema):
     note: str = ""
 
 
-class ReasonIn(Schema):
+class PropertyReasonIn(Schema):
     reason: str = ""
 
 
@@ -166,7 +166,7 @@ class SurveyOut(Schema):
     questions: list[dict]
 
 
-class SurveyIn(Schema):
+class PropertySurveyIn(Schema):
     park: UUID
     title: str
     questions: list[dict]

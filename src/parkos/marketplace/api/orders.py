@@ -16,12 +16,12 @@ from parkos.marketplace.schemas import (
     ComplaintOut,
     DirectOrderIn,
     EnquiryIn,
+    MarketplaceReasonIn,
     NoteIn,
     OrderDetailOut,
     OrderOut,
     PlaceIn,
     QuoteIn,
-    ReasonIn,
     RefundOut,
     RenewIn,
     ResolveIn,
@@ -92,7 +92,7 @@ def quote_give(request, order_id: UUID, payload: QuoteIn):
 
 
 @router.post("/orders/{order_id}/decline", response=OrderOut)
-def enquiry_decline(request, order_id: UUID, payload: ReasonIn):
+def enquiry_decline(request, order_id: UUID, payload: MarketplaceReasonIn):
     order = selectors.order_get(actor=request.user, order_id=order_id)
     return orders.enquiry_decline(actor=request.user, order=order, reason=payload.reason)
 
@@ -161,7 +161,7 @@ def order_accept(request, order_id: UUID):
 
 
 @router.post("/orders/{order_id}/cancel", response=OrderOut)
-def order_cancel(request, order_id: UUID, payload: ReasonIn):
+def order_cancel(request, order_id: UUID, payload: MarketplaceReasonIn):
     order = selectors.order_get(actor=request.user, order_id=order_id)
     return orders.order_cancel(actor=request.user, order=order, reason=payload.reason)
 

@@ -13,13 +13,13 @@ from parkos.core.pagination import Paging
 from parkos.marketplace import permissions, selectors
 from parkos.marketplace.schemas import (
     ApplicationIn,
-    ApplicationOut,
     ClaimIn,
     ClaimOut,
     ClaimsDecideIn,
     ClawbacksSettleIn,
     GrantDetailOut,
     GrantOut,
+    MarketplaceApplicationOut,
     ProgrammeOut,
 )
 from parkos.marketplace.services import vouchers
@@ -54,13 +54,13 @@ def programme_report(request, programme_id: UUID):
     }
 
 
-@router.get("/voucher-applications", response=list[ApplicationOut])
+@router.get("/voucher-applications", response=list[MarketplaceApplicationOut])
 @paginate(Paging)
 def application_list(request):
     return selectors.application_list(actor=request.user)
 
 
-@router.post("/voucher-applications", response={201: ApplicationOut})
+@router.post("/voucher-applications", response={201: MarketplaceApplicationOut})
 def voucher_apply(request, payload: ApplicationIn):
     if not permissions.enterprise_ids(request.user):
         raise PermissionDenied
