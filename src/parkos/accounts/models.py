@@ -5,7 +5,9 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parkos.accounts.fields import ReferenceIdField
@@ -56,6 +58,37 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.username
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        user = super().from_db(db, field_names, values)
+        user._loaded_active = user.__dict__.get("is_active")
+        return user
+
+    def save(self, *args, **kwargs):
+        # Here rather than in a service: passwords change through Django's own forms, the admin
+        # and `changepassword`, and users are deactivated in the admin; every path saves.
+        password_changed = self._password is not None and not self._state.adding
+        deactivated = getattr(self, "_loaded_active", None) is True and self.is_active is False
+        super().save(*args, **kwargs)
+        self._loaded_active = self.is_active
+        if password_changed or deactivated:
+            api_tokens_revoke(user=self)
+
+
+def token_cache_key(key_hash: str) -> str:
+    return f"accounts:token:{key_hash}"
+
+
+def api_tokens_revoke(*, user: "User", pk=None) -> int:
+    """Revoke a user's live tokens (or one of them) and drop their cached sign-ins at once."""
+    tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+    if pk is not None:
+        tokens = tokens.filter(pk=pk)
+    hashes = list(tokens.values_list("key_hash", flat=True))
+    revoked = tokens.update(revoked_at=timezone.now())
+    cache.delete_many([token_cache_key(key_hash) for key_hash in hashes])
+    return revoked
+
 
 class Membership(models.Model):
     """A user's role in one place of the network. The scope is a park (operators, IOC,
@@ -100,6 +133,8 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Null is never left: token_create sets it and migration 0004 gave older tokens one.
+    expires_at = models.DateTimeField(_("expires"), null=True, db_index=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 

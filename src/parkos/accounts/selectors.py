@@ -5,6 +5,7 @@ from uuid import UUID
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
 from parkos.accounts.models import ENTERPRISE_ROLES, ApiToken, Membership, Role, User
 
@@ -66,9 +67,11 @@ def user_organization_ids(user: User, model: type[models.Model], *roles: str) ->
 
 
 def token_list(*, actor: User) -> models.QuerySet[ApiToken]:
-    """The actor's own tokens still in use, newest first."""
+    """The actor's own tokens still working (not revoked, not expired), newest first."""
     return (
-        ApiToken.objects.visible_to(actor).filter(revoked_at__isnull=True).order_by("-created_at")
+        ApiToken.objects.visible_to(actor)
+        .filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .order_by("-created_at")
     )
 
 

@@ -1,6 +1,7 @@
 """Writes on accounts: users, memberships, API tokens."""
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -11,7 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parkos.accounts.errors import AccountsError
-from parkos.accounts.models import ApiToken, Membership, Role, User, hash_token
+from parkos.accounts.models import (
+    ApiToken,
+    Membership,
+    Role,
+    User,
+    api_tokens_revoke,
+    hash_token,
+    token_cache_key,
+)
 from parkos.core.errors import ValidationFailed
 
 
@@ -80,10 +89,14 @@ def user_set_language(*, user: User, language: str) -> None:
 
 
 def token_create(*, user: User, name: str = "api") -> tuple[ApiToken, str]:
-    """A new token; the raw key is returned once and never stored."""
+    """A new token, working for `API_TOKEN_DAYS`; the raw key is returned once and never stored."""
     raw = "pk_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=user, name=name, key_hash=hash_token(raw), prefix=raw[3:11]
+        user=user,
+        name=name,
+        key_hash=hash_token(raw),
+        prefix=raw[3:11],
+        expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_DAYS),
     )
     return token, raw
 
@@ -100,49 +113,63 @@ def token_issue_for_credentials(*, request, username: str, password: str) -> str
     return raw
 
 
-def _token_cache_key(key_hash: str) -> str:
-    return f"accounts:token:{key_hash}"
+# A token's last use is written at most this often: a token used in a loop must not write
+# on every call.
+LAST_USE_SECONDS = 60
 
 
 def token_authenticate(*, raw: str) -> User | None:
-    """The user behind a bearer token, or None.
+    """The user behind a live bearer token (not revoked, not expired), or None.
 
     With `API_TOKEN_CACHE_SECONDS` set (on by default when a shared cache is configured) a
-    verified token's user is kept in the cache, which saves a query on every API call.
-    Revoking a token, or changing the user through ParkOS or the admin, drops the entry at
-    once; `user_tokens_forget` is the door for any other change to a user.
+    verified token is kept in the cache with its expiry and last write of its use, which saves
+    a query on every API call; the entry never outlives the token. Revoking a token (by hand,
+    by a password change or by deactivation), or changing the user through ParkOS or the admin,
+    drops the entry at once; `user_tokens_forget` is the door for any other change to a user.
     """
     key_hash = hash_token(raw)
     lifetime = settings.API_TOKEN_CACHE_SECONDS
+    now = timezone.now()
     if lifetime:
-        user = cache.get(_token_cache_key(key_hash))
-        if user is not None:
+        entry = cache.get(token_cache_key(key_hash))
+        if entry is not None:
+            user, token_id, expires_at, used_at = entry
+            if expires_at <= now:
+                cache.delete(token_cache_key(key_hash))
+                return None
+            if (now - used_at).total_seconds() >= LAST_USE_SECONDS:
+                ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+                _token_remember(key_hash, user, token_id, expires_at, now, lifetime)
             return user
     token = (
         ApiToken.objects.select_related("user")
-        .filter(key_hash=key_hash, revoked_at__isnull=True)
+        .filter(key_hash=key_hash, revoked_at__isnull=True, expires_at__gt=now)
         .first()
     )
     if token is None or not token.user.is_active:
         return None
-    now = timezone.now()
-    # Touch last use at most once a minute: a token used in a loop must not write every call.
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+    used_at = token.last_used_at
+    if used_at is None or (now - used_at).total_seconds() >= LAST_USE_SECONDS:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        used_at = now
     if lifetime:
-        cache.set(_token_cache_key(key_hash), token.user, lifetime)
+        _token_remember(key_hash, token.user, token.pk, token.expires_at, used_at, lifetime)
     return token.user
+
+
+def _token_remember(key_hash, user, token_id, expires_at, used_at, lifetime) -> None:
+    seconds = min(lifetime, int((expires_at - timezone.now()).total_seconds()))
+    if seconds > 0:
+        cache.set(token_cache_key(key_hash), (user, token_id, expires_at, used_at), seconds)
 
 
 def user_tokens_forget(*, user: User) -> None:
     """Drop the cached sign-ins of a user's tokens, so a change to the user applies at once."""
     hashes = ApiToken.objects.filter(user=user).values_list("key_hash", flat=True)
-    cache.delete_many([_token_cache_key(key_hash) for key_hash in hashes])
+    cache.delete_many([token_cache_key(key_hash) for key_hash in hashes])
 
 
 @transaction.atomic
 def token_revoke(*, user: User, token_id) -> None:
-    ApiToken.objects.filter(user=user, pk=token_id, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
-    user_tokens_forget(user=user)
+    """Revoke one of the user's own tokens; it stops working at once."""
+    api_tokens_revoke(user=user, pk=token_id)
