@@ -102,17 +102,15 @@ def environment() -> dict:
 
 
 def python(code: str, **extra) -> str:
-    return (
-        subprocess.run(
-            [sys.executable, "-c", code],
-            env={**environment(), **extra},
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        .stdout.strip()
-        .splitlines()[-1]
-    )
+    """The last line a snippet printed (its JSON answer), or "" when it printed nothing."""
+    output = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**environment(), **extra},
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    return output.splitlines()[-1] if output else ""
 
 
 def prepare(candidates: int) -> dict:
