@@ -9,9 +9,9 @@ from ninja.pagination import paginate
 
 from parkos.core import imports as core_imports
 from parkos.core.api_errors import existing
-from parkos.core.errors import ValidationFailed
+from parkos.core.errors import FieldErrors, ValidationFailed
 from parkos.core.pagination import Paging
-from parkos.parks import imports, selectors, services
+from parkos.parks import imports, permissions, selectors, services
 from parkos.parks.models import Industry
 from parkos.parks.schemas import (
     BuildingIn,
@@ -162,7 +162,17 @@ def enterprise_list(request, filters: Query[EnterpriseFilters]):
 
 
 @router.post("/enterprises/import", response={202: ParkImportOut})
-def enterprise_import(request, park: Form[UUID], file: File[UploadedFile]):
+def enterprise_import(
+    request, park: Form[UUID | None] = None, file: File[UploadedFile | None] = None
+):
+    # Who may import is decided before the form is read: a tenant learns nothing from it.
+    permissions.require_operator(request.user)
+    errors = FieldErrors()
+    if park is None:
+        errors.add("park", _("This field is required."))
+    if file is None:
+        errors.add("file", _("This field is required."))
+    errors.raise_if_any()
     target = existing(selectors.park_get, "park", actor=request.user, park_id=park)
     content = file.read()
     job = imports.import_start(
