@@ -18,6 +18,8 @@ MENU = (
     ("property:home", _("Property"), None),
     ("iot:dashboard", _("Operations center"), "parkos.iot.permissions.can_open_dashboard"),
     ("crowd:home", _("Crowd flow"), "parkos.crowd.permissions.can_view"),
+    ("techtransfer:home", _("Technology transfer"), None),
+    ("talent:home", _("Talent"), None),
     ("parks:audit_log", _("Audit log"), "parkos.parks.permissions.can_read_audit"),
 )
 

@@ -18,6 +18,8 @@ STEPS = [
     "parkos.demo.property",
     "parkos.demo.iot",
     "parkos.demo.crowd",
+    "parkos.demo.techtransfer",
+    "parkos.demo.talent",
 ]
 
 
