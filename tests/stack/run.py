@@ -383,6 +383,11 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--attach", type=Path)
     parser.add_argument(
+        "--source",
+        default="worktree",
+        help="the code to run: this checkout as it is (worktree) or a commit, e.g. HEAD",
+    )
+    parser.add_argument(
         "--env",
         action="append",
         default=[],
@@ -402,7 +407,11 @@ def main() -> int:
     if options.steps:
         form["steps"] = options.steps.split(",")
     began = time.monotonic()
-    stack = Stack.attach(options.attach) if options.attach else Stack(keep=options.keep)
+    stack = (
+        Stack.attach(options.attach, source=options.source)
+        if options.attach
+        else Stack(keep=options.keep, source=options.source)
+    )
     for assignment in options.env:
         name, _, value = assignment.partition("=")
         stack.env[name] = value

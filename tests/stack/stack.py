@@ -182,6 +182,9 @@ class Stack:
     web_workers: int = 2
     ingest_workers: int = 2
     keep: bool = False
+    # "worktree": the code as it is in this checkout; "HEAD": the last commit, extracted into
+    # the stack's directory (a checkout shared with others changes under a long run).
+    source: str = "worktree"
     directory: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="parkos-stack-")))
     processes: dict = field(default_factory=dict)
 
@@ -226,6 +229,22 @@ class Stack:
         }
         for name in ("CELERY_BROKER_URL", "DATABASE_TEST_NAME", "PARKOS_DEMO", "CI"):
             self.env.pop(name, None)
+        if self.source != "worktree":
+            self.env["PYTHONPATH"] = str(self.code_snapshot(self.source) / "src")
+
+    def code_snapshot(self, commit: str) -> Path:
+        """The project's files at `commit`, in the stack's directory; every piece imports
+        parkos from there (PYTHONPATH comes before the checkout's editable install)."""
+        target = self.directory / "code"
+        target.mkdir()
+        archive = subprocess.run(
+            ["git", "archive", commit, "src", "deploy", "static"],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+        )
+        subprocess.run(["tar", "-x", "-C", target], input=archive.stdout, check=True)
+        return target
 
     # -- helpers ------------------------------------------------------------------------
     def log(self, name: str) -> Path:
@@ -490,7 +509,7 @@ class Stack:
         (self.directory / "stack.json").write_text(json.dumps(state))
 
     @classmethod
-    def attach(cls, directory: Path, **options) -> "Stack":
+    def attach(cls, directory: Path, source: str = "worktree", **options) -> "Stack":
         """The stack kept in `directory` by an earlier run (`--keep`), its infrastructure
         started again if it is down."""
         state = json.loads((Path(directory) / "stack.json").read_text())
@@ -499,6 +518,9 @@ class Stack:
         stack.mqtt_password = state["password"]
         stack.base_url = f"http://127.0.0.1:{stack.web_port}"
         stack.env = state["env"]
+        if source != "worktree" and "PYTHONPATH" not in stack.env:
+            shutil.rmtree(stack.directory / "code", ignore_errors=True)
+            stack.env["PYTHONPATH"] = str(stack.code_snapshot(source) / "src")
         if not port_open(stack.pg_port):
             stack.postgres_start()
         if not port_open(stack.redis_port):
