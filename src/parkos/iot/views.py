@@ -190,6 +190,10 @@ def building_floors(request, building_id):
     if not permissions.can_open_dashboard(request.user):
         raise PermissionDenied
     building = park_selectors.building_get(actor=request.user, building_id=building_id)
+    watched = permissions.ioc_park_ids(request.user)
+    if watched is not None and building.park_id not in watched:
+        # Another park's building is not this operations center's to show.
+        raise Http404
     devices = list(selectors.device_list(actor=request.user, building_id=building.id))
     alarms = list(
         selectors.alarm_list(actor=request.user, park_id=building.park_id, open_only=True).filter(

@@ -205,4 +205,7 @@ def audit_log(request):
         park_ids=permissions.private_park_ids(request.user), object_type=request.GET.get("type", "")
     )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    for entry in page:
+        # Paired here: in a template `changes.items` would read a change named "items".
+        entry.change_pairs = list((entry.changes or {}).items())
     return render(request, "parks/audit_log.html", {"page": page})
