@@ -11,6 +11,7 @@ import time
 import uuid
 
 import pytest
+
 from conftest import port_open, require
 
 BATCH = 50

@@ -2,6 +2,7 @@
 canonical form, gapless appends, verification naming the first bad record, and the database's
 own refusal of UPDATE and DELETE (run this file on SQLite and on PostgreSQL)."""
 
+import itertools
 import json
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -78,7 +79,7 @@ def test_appends_are_gapless_and_linked_and_verify():
     records = [_append(n) for n in range(1, 6)]
     assert [r.seq for r in records] == [1, 2, 3, 4, 5]
     assert records[0].prev_hash == GENESIS
-    assert all(b.prev_hash == a.hash for a, b in zip(records, records[1:], strict=False))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(records))
     result = LEDGER.verify(batch=2)
     assert result.as_dict() == {"ok": True, "records": 5, "first_bad": None}
     assert result.head == records[-1].hash
@@ -103,9 +104,12 @@ def test_the_database_refuses_update_and_delete():
         "DELETE FROM talent_ledgerline",
     ]
     for sql in statements:
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql)
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql)
     with pytest.raises(DatabaseError), transaction.atomic():
         LedgerRecord.objects.filter(seq=1).update(actor="someone else")
     assert LEDGER.verify().ok
