@@ -35,3 +35,19 @@ def test_check_sla_and_score_month_commands(place):
     last = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
     call_command("property_score_month", month=last.strftime("%Y-%m"), stdout=out)
     assert MonthlyScore.objects.filter(month=last).count() == 2
+
+
+def test_the_hourly_rescore_runs_as_beat_sends_it_without_a_park(place):
+    """Beat calls the job with no arguments; it used to raise TypeError every hour."""
+    from django.conf import settings
+
+    from parkos.property.tasks import property_rescore_current_month
+
+    entry = next(
+        e
+        for e in settings.CELERY_BEAT_SCHEDULE.values()
+        if e["task"] == "property.rescore_current_month"
+    )
+    scored = property_rescore_current_month(*entry.get("args", ()), **entry.get("kwargs", {}))
+    month = timezone.localdate().replace(day=1)
+    assert scored == MonthlyScore.objects.filter(month=month).count() == 2

@@ -211,6 +211,14 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker process dies is put back on the queue, not acknowledged and lost; and a
+# task whose whole worker died is handed to another after the visibility timeout (kombu's
+# default is an hour), which must stay longer than the longest task (a forecast chunk: ~2.5 min).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900),
+    "unacked_restore_throttle": 1,
+}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Periodic jobs: `celery beat` in production, `parkos run-schedule` in the embedded default.
 CELERY_BEAT_SCHEDULE = {

@@ -27,18 +27,24 @@ def property_generate_rounds() -> int:
 
 
 @shared_task(name="property.rescore_current_month")
-def property_rescore_current_month(park_id: str) -> int:
+def property_rescore_current_month(park_id: str | None = None) -> int:
     """Refresh the running month's ranking after a rating or a reopening, so the operator
-    sees it move; a closed month is left alone."""
+    sees it move; a closed month is left alone. The hourly schedule names no park: then every
+    park with property companies."""
     from parkos.property.models import PropertyCompany
     from parkos.property.services import month_compute
     from parkos.property.services.assessment import month_is_closed
 
-    company = PropertyCompany.objects.select_related("park").filter(park_id=park_id).first()
+    companies = PropertyCompany.objects.select_related("park")
+    if park_id is not None:
+        companies = companies.filter(park_id=park_id)
     month = timezone.localdate().replace(day=1)
-    if company is None or month_is_closed(company.park, month):
-        return 0
-    return len(month_compute(actor=None, park=company.park, month=month, audit=False))
+    parks = {company.park for company in companies}
+    scored = 0
+    for park in sorted(parks, key=lambda p: p.code):
+        if not month_is_closed(park, month):
+            scored += len(month_compute(actor=None, park=park, month=month, audit=False))
+    return scored
 
 
 @shared_task(name="property.score_month")
