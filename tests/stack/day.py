@@ -87,6 +87,7 @@ class Person(threading.Thread):
         self.web = httpx.Client(base_url=base_url, timeout=20, follow_redirects=True)
         self.api = httpx.Client(base_url=base_url, timeout=20)
         self.tickets: list[str] = []
+        self.unit = None
         self.error: str = ""
 
     # -- signing in ----------------------------------------------------------------------
@@ -128,6 +129,11 @@ class Person(threading.Thread):
             return response is not None and "/accounts/login/" not in str(response.url)
 
         wait_until(session, timeout=120, what=f"a session for {self.role}", every=2)
+        leases = _get(self.api, self.timeline, self.role, "api", "/api/leases")
+        if leases is not None and leases.status_code == 200:
+            body = leases.json()
+            rows = body.get("items", []) if isinstance(body, dict) else body
+            self.unit = rows[0]["unit"] if rows else None
         home = _get(self.web, self.timeline, self.role, "page", "/")
         links = sorted(set(HREF.findall(home.text if home is not None else "")))
         self.pages = ["/", *[p for p in links if not SKIP_LINK.search(p)][:14]]
@@ -155,6 +161,7 @@ class Person(threading.Thread):
                 "title": f"空调不制冷 {self.rng.randint(1, 999)}",
                 "description": "会议室空调出风不冷, 请派人检查。",
                 "kind": "repair",
+                "unit": self.unit,
             },
         )
 

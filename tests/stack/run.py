@@ -61,8 +61,8 @@ FORMS = {
     "short": {
         "devices": 150,
         "period": 5.0,
-        "steady": 30,
-        "settle": 30,
+        "steady": 20,
+        "settle": 20,
         "import_rows": 10000,
         "steps": ["celery_kill", "day_jobs", "postgres"],
         # Model training (minutes of CPU each on two cores): the full form runs them.
