@@ -7,7 +7,8 @@ verifies, on the public page and with `parkos talent-ledger-verify`."""
 import io
 import json
 import re
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -18,7 +19,7 @@ from parkos.core.hashchain import purge_for_tests
 from parkos.demo.context import DEMO_PASSWORD
 from parkos.demo.loader import demo_load
 from parkos.talent.ledger import LEDGER_TABLES
-from parkos.talent.models import Booth, JobFair, LedgerRecord, Position
+from parkos.talent.models import Booth, JobFair, LedgerRecord, Position, SubsidyRule
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -30,6 +31,16 @@ def fair_world(transactional_db):
         report=lambda line: None,
     )
     enterprise = context.extra["tenant_enterprises"]["tenant"]
+    # A live-server test empties the tables after itself, the rule its migration seeded too.
+    SubsidyRule.objects.get_or_create(
+        version=1,
+        defaults={
+            "rate": Decimal("0.3000"),
+            "cap": Decimal("600000.00"),
+            "window_years": 3,
+            "in_force_from": date(2020, 1, 1),
+        },
+    )
     # The URL configuration imports every app's API (the crowd app loads LightGBM): load it
     # here, in the live server's process, rather than inside the browser's first page load.
     reverse("talent:home")
